@@ -1,0 +1,273 @@
+"""Plain records that cross package boundaries.
+
+The scraper produces them from page text, ``db`` stores and returns them, the notifier
+renders them. They are frozen dataclasses with a ``to_json`` that gives the shapes of
+DESIGN.md, so no ORM object or dict of unknown shape ever leaves its package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+EXTRACTION_OK = "ok"
+EXTRACTION_PARTIAL = "partial"
+EXTRACTION_FAILED = "failed"
+
+ESTIMATES = ("advance", "second", "third", "annual_update", "revised")
+UNITS = (
+    "percent_saar",
+    "percent",
+    "percent_yoy",
+    "percent_level",
+    "usd_billions",
+    "usd_trillions",
+)
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+@dataclass(frozen=True)
+class FigureRecord:
+    """One headline figure as BEA stated it (value carries BEA's sign)."""
+
+    indicator: str
+    label: str
+    period: str
+    estimate: str | None
+    value: float
+    unit: str
+    prior_value: float | None = None
+    prior_period: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "indicator": self.indicator,
+            "label": self.label,
+            "period": self.period,
+            "estimate": self.estimate,
+            "value": self.value,
+            "unit": self.unit,
+            "prior_value": self.prior_value,
+            "prior_period": self.prior_period,
+        }
+
+
+@dataclass(frozen=True)
+class ReleaseRecord:
+    """What a release page says: metadata, lead paragraph and headline figures."""
+
+    url: str
+    title: str
+    released_at: datetime | None = None
+    release_number: str | None = None
+    lead: str | None = None
+    next_release: date | None = None
+    figures: tuple[FigureRecord, ...] = ()
+    series: str | None = None
+    extraction: str = EXTRACTION_OK
+    problems: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": "release",
+            "url": self.url,
+            "title": self.title,
+            "released_at": _iso(self.released_at),
+            "release_number": self.release_number,
+            "lead": self.lead,
+            "next_release": _iso(self.next_release),
+            "series": self.series,
+            "extraction": self.extraction,
+            "problems": list(self.problems),
+            "figures": [f.to_json() for f in self.figures],
+        }
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One item of BEA's RSS feed, with figures from BEA's custom ``<data>`` element.
+
+    ``next_release`` is an ISO date string when BEA gave a date, BEA's text when it gave
+    something else ("Spring 2027"), and None for "xx" or nothing.
+    """
+
+    guid: str
+    title: str
+    link: str
+    published: datetime | None = None
+    series: str | None = None
+    next_release: str | None = None
+    figures: tuple[FigureRecord, ...] = ()
+    description: str | None = None
+    vintage: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "guid": self.guid,
+            "title": self.title,
+            "link": self.link,
+            "published": _iso(self.published),
+            "series": self.series,
+            "next_release": self.next_release,
+            "figures": [f.to_json() for f in self.figures],
+        }
+
+
+@dataclass(frozen=True)
+class FeedRecord:
+    """A parsed feed: usable items plus a note for everything that was wrong."""
+
+    title: str | None
+    updated: datetime | None
+    items: tuple[FeedItem, ...] = ()
+    problems: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": "feed",
+            "title": self.title,
+            "updated": _iso(self.updated),
+            "items": [i.to_json() for i in self.items],
+            "problems": list(self.problems),
+        }
+
+
+@dataclass(frozen=True)
+class ScheduleEvent:
+    """A scheduled release time (aware, America/New_York)."""
+
+    title: str
+    period: str | None
+    starts_at: datetime
+    category: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "period": self.period,
+            "starts_at": _iso(self.starts_at),
+            "category": self.category,
+        }
+
+
+@dataclass(frozen=True)
+class UnscheduledRelease:
+    """A schedule row without a date ("To Be Announced")."""
+
+    title: str
+    note: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"title": self.title, "note": self.note}
+
+
+@dataclass(frozen=True)
+class ScheduleRecord:
+    events: tuple[ScheduleEvent, ...] = ()
+    unscheduled: tuple[UnscheduledRelease, ...] = ()
+    problems: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": "schedule",
+            "events": [e.to_json() for e in self.events],
+            "unscheduled": [u.to_json() for u in self.unscheduled],
+            "problems": list(self.problems),
+        }
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A figure whose value changed between two vintages of the same period."""
+
+    indicator: str
+    label: str
+    period: str
+    unit: str
+    old_value: float
+    new_value: float
+    old_estimate: str | None
+    new_estimate: str | None
+
+    @property
+    def change(self) -> float:
+        return round(self.new_value - self.old_value, 6)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "indicator": self.indicator,
+            "label": self.label,
+            "period": self.period,
+            "unit": self.unit,
+            "old_value": self.old_value,
+            "new_value": self.new_value,
+            "old_estimate": self.old_estimate,
+            "new_estimate": self.new_estimate,
+            "change": self.change,
+        }
+
+
+EVENT_NEW_RELEASE = "new_release"
+EVENT_REVISION = "revision"
+EVENT_SCHEDULE_CHANGE = "schedule_change"
+EVENT_SOURCE_PROBLEM = "source_problem"
+EVENT_KINDS = (EVENT_NEW_RELEASE, EVENT_REVISION, EVENT_SCHEDULE_CHANGE, EVENT_SOURCE_PROBLEM)
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """One entry of the append-only event log, with what a notifier needs to render it."""
+
+    id: int
+    kind: str
+    created_at: datetime
+    release: ReleaseRecord | None = None
+    revisions: tuple[Revision, ...] = ()
+    schedule: ScheduleEvent | None = None
+    previous_starts_at: datetime | None = None
+    message: str | None = None
+    baseline: bool = False
+    source: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "created_at": _iso(self.created_at),
+            "release": self.release.to_json() if self.release else None,
+            "revisions": [r.to_json() for r in self.revisions],
+            "schedule": self.schedule.to_json() if self.schedule else None,
+            "previous_starts_at": _iso(self.previous_starts_at),
+            "message": self.message,
+            "baseline": self.baseline,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class SubscriptionFilter:
+    """What a subscriber wants; empty lists mean "anything"."""
+
+    indicators: tuple[str, ...] = ()
+    series: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    revisions: bool = False
+    min_change: float | None = None
+    schedule_changes: bool = False
+    source_problems: bool = False
+
+
+@dataclass(frozen=True)
+class Subscription:
+    id: int
+    kind: str  # email | slack | webhook
+    target: str  # address or URL (a secret for slack/webhook: mask it when shown)
+    name: str | None = None
+    filter: SubscriptionFilter = field(default_factory=SubscriptionFilter)
+    digest: str | None = None  # None or "daily"
+    secret: str | None = None  # HMAC key for webhooks
+    active: bool = True
