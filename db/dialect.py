@@ -1,0 +1,35 @@
+"""The one place that knows SQL dialects differ (SQLite now, PostgreSQL to scale out)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+
+def insert_ignoring_duplicates(session: Session, table: Table, rows: list[dict[str, Any]]) -> int:
+    """Insert rows, silently skipping any that violate a unique constraint.
+
+    Returns how many rows were inserted. Idempotent writes lean on this, so a redone poll or
+    a restarted matcher never creates a second row.
+    """
+    if not rows:
+        return 0
+    name = session.get_bind().dialect.name
+    if name == "sqlite":
+        stmt = sqlite.insert(table).on_conflict_do_nothing()
+    elif name == "postgresql":
+        stmt = postgresql.insert(table).on_conflict_do_nothing()
+    else:  # pragma: no cover - only the two supported dialects
+        raise NotImplementedError(f"no insert-ignore for dialect {name}")
+    result = session.execute(stmt, rows)
+    return max(result.rowcount or 0, 0)
+
+
+def integrity_check(session: Session) -> str:
+    """SQLite's own consistency check; other backends report 'ok'."""
+    if session.get_bind().dialect.name != "sqlite":
+        return "ok"
+    return str(session.connection().exec_driver_sql("PRAGMA integrity_check").scalar())

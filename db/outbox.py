@@ -1,0 +1,153 @@
+"""The outbox: one row per subscription x event, leased while being sent.
+
+States: ``pending`` (due at ``next_attempt_at``) -> ``sending`` (leased until
+``lease_until``) -> ``sent`` | ``pending`` again (retry) | ``dead`` (gave up; stays visible).
+A sender that dies mid-send leaves a ``sending`` row whose lease expires, so the row is
+retried, never lost; the unique (subscription, event) pair means it is never doubled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from db.dialect import insert_ignoring_duplicates
+from db.models import Event, OutboxRow, SubscriptionRow
+from db.types import utcnow
+
+PENDING, SENDING, SENT, DEAD = "pending", "sending", "sent", "dead"
+STATUSES = (PENDING, SENDING, SENT, DEAD)
+
+
+@dataclass(frozen=True)
+class Lease:
+    outbox_id: int
+    subscription_id: int
+    event_id: int
+    attempts: int
+
+
+def enqueue(session: Session, rows: list[tuple[int, int, datetime]]) -> int:
+    """Add (subscription_id, event_id, due_at) rows; existing pairs are left alone."""
+    now = utcnow()
+    return insert_ignoring_duplicates(
+        session,
+        OutboxRow.__table__,
+        [
+            {
+                "subscription_id": sub_id,
+                "event_id": event_id,
+                "status": PENDING,
+                "attempts": 0,
+                "next_attempt_at": due,
+                "created_at": now,
+            }
+            for sub_id, event_id, due in rows
+        ],
+    )
+
+
+def _claimable(now: datetime):
+    return or_(
+        and_(OutboxRow.status == PENDING, OutboxRow.next_attempt_at <= now),
+        and_(OutboxRow.status == SENDING, OutboxRow.lease_until < now),
+    )
+
+
+def lease_due(session: Session, now: datetime, lease: timedelta, limit: int = 500) -> list[Lease]:
+    """Claim due rows (and rows whose sender's lease ran out) for sending.
+
+    Each row is claimed with a conditional UPDATE, so two senders never claim the same row.
+    """
+    candidates = session.execute(
+        select(OutboxRow.id, OutboxRow.subscription_id, OutboxRow.event_id, OutboxRow.attempts)
+        .where(_claimable(now))
+        .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
+        .limit(limit)
+    ).all()
+    leases = []
+    for row_id, sub_id, event_id, attempts in candidates:
+        result = session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == row_id, _claimable(now))
+            .values(status=SENDING, lease_until=now + lease, attempts=OutboxRow.attempts + 1)
+        )
+        if result.rowcount == 1:
+            leases.append(Lease(row_id, sub_id, event_id, attempts + 1))
+    return leases
+
+
+def mark_sent(session: Session, outbox_ids: list[int], at: datetime | None = None) -> None:
+    session.execute(
+        update(OutboxRow)
+        .where(OutboxRow.id.in_(outbox_ids))
+        .values(status=SENT, sent_at=at or utcnow(), lease_until=None, last_error=None)
+    )
+
+
+def mark_retry(session: Session, outbox_ids: list[int], error: str, at: datetime) -> None:
+    session.execute(
+        update(OutboxRow)
+        .where(OutboxRow.id.in_(outbox_ids))
+        .values(status=PENDING, next_attempt_at=at, lease_until=None, last_error=error)
+    )
+
+
+def mark_dead(session: Session, outbox_ids: list[int], error: str) -> None:
+    session.execute(
+        update(OutboxRow)
+        .where(OutboxRow.id.in_(outbox_ids))
+        .values(status=DEAD, lease_until=None, last_error=error)
+    )
+
+
+def release_leases(session: Session, outbox_ids: list[int]) -> None:
+    """Hand leased rows back untouched (graceful shutdown before sending them)."""
+    session.execute(
+        update(OutboxRow)
+        .where(OutboxRow.id.in_(outbox_ids), OutboxRow.status == SENDING)
+        .values(status=PENDING, lease_until=None, attempts=OutboxRow.attempts - 1)
+    )
+
+
+def retry_now(session: Session, outbox_id: int) -> bool:
+    """Put a dead (or pending) row back in line, due now, with a fresh attempt budget."""
+    result = session.execute(
+        update(OutboxRow)
+        .where(OutboxRow.id == outbox_id, OutboxRow.status.in_((DEAD, PENDING)))
+        .values(status=PENDING, next_attempt_at=utcnow(), attempts=0, lease_until=None)
+    )
+    return result.rowcount == 1
+
+
+def counts_by_status(session: Session) -> dict[str, int]:
+    rows = session.execute(
+        select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
+    ).all()
+    counts = dict.fromkeys(STATUSES, 0)
+    counts.update({status: n for status, n in rows})
+    return counts
+
+
+def next_due_at(session: Session) -> datetime | None:
+    return session.scalar(
+        select(func.min(OutboxRow.next_attempt_at)).where(OutboxRow.status == PENDING)
+    )
+
+
+def list_deliveries(
+    session: Session, status: str | None = None, limit: int = 200
+) -> list[tuple[OutboxRow, SubscriptionRow, Event]]:
+    stmt = (
+        select(OutboxRow, SubscriptionRow, Event)
+        .join(SubscriptionRow, SubscriptionRow.id == OutboxRow.subscription_id)
+        .join(Event, Event.id == OutboxRow.event_id)
+        .order_by(OutboxRow.id.desc())
+        .limit(limit)
+    )
+    if status:
+        stmt = stmt.where(OutboxRow.status == status)
+    return list(session.execute(stmt).tuples())

@@ -1,0 +1,97 @@
+"""HTTP bookkeeping: conditional-GET validators, the poll log, and source health."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.events import append_event
+from db.models import HttpValidator, PollLog, SourceHealth
+from db.records import EVENT_SOURCE_PROBLEM
+from db.types import utcnow
+
+
+def get_validators(session: Session, url: str) -> HttpValidator | None:
+    return session.get(HttpValidator, url)
+
+
+def save_validators(
+    session: Session, url: str, etag: str | None, last_modified: str | None, sha256: str | None
+) -> None:
+    row = session.get(HttpValidator, url)
+    if row is None:
+        session.add(
+            HttpValidator(
+                url=url, etag=etag, last_modified=last_modified, sha256=sha256,
+                updated_at=utcnow(),
+            )
+        )
+        return
+    row.etag, row.last_modified, row.sha256, row.updated_at = (
+        etag, last_modified, sha256, utcnow(),
+    )
+
+
+def log_poll(
+    session: Session,
+    *,
+    url: str,
+    kind: str,
+    started_at: datetime,
+    duration_ms: float,
+    status: int | None,
+    not_modified: bool = False,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    size: int | None = None,
+    error: str | None = None,
+) -> None:
+    session.add(
+        PollLog(
+            url=url, kind=kind, started_at=started_at, duration_ms=duration_ms, status=status,
+            not_modified=not_modified, etag=etag, last_modified=last_modified, size=size,
+            error=error,
+        )
+    )
+
+
+def last_poll(session: Session, kind: str | None = None) -> PollLog | None:
+    stmt = select(PollLog).order_by(PollLog.id.desc()).limit(1)
+    if kind:
+        stmt = stmt.where(PollLog.kind == kind)
+    return session.scalars(stmt).first()
+
+
+def note_source_result(
+    session: Session, source: str, *, ok: bool, error: str | None, threshold: int
+) -> int | None:
+    """Count consecutive failures of a source; at ``threshold`` write one source_problem.
+
+    One event per failure episode (not per poll); a success closes the episode.
+    """
+    row = session.get(SourceHealth, source)
+    if row is None:
+        row = SourceHealth(source=source, consecutive_failures=0, problem_open=False,
+                           episode=0, updated_at=utcnow())
+        session.add(row)
+    row.updated_at = utcnow()
+    if ok:
+        row.consecutive_failures = 0
+        row.problem_open = False
+        return None
+    row.consecutive_failures += 1
+    row.last_error = error
+    if row.problem_open or row.consecutive_failures < threshold:
+        return None
+    row.problem_open = True
+    row.episode += 1
+    session.flush()
+    return append_event(
+        session, EVENT_SOURCE_PROBLEM, f"{EVENT_SOURCE_PROBLEM}:{source}:{row.episode}",
+        payload={
+            "source": source,
+            "message": f"{source} failed {row.consecutive_failures} times in a row: {error}",
+        },
+    )

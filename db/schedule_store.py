@@ -1,0 +1,96 @@
+"""Storing BEA's release schedule; a moved or added release becomes a schedule_change."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.events import append_event
+from db.models import ScheduleEventRow
+from db.records import EVENT_SCHEDULE_CHANGE, ScheduleRecord
+from db.types import utcnow
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class ScheduleUpdate:
+    added: int = 0
+    moved: int = 0
+    unchanged: int = 0
+    event_ids: list[int] = field(default_factory=list)
+
+
+def _same_time(a: datetime | None, b: datetime | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return abs((a - b).total_seconds()) < 1
+
+
+def store_schedule(
+    session: Session, schedule: ScheduleRecord, *, baseline: bool = False
+) -> ScheduleUpdate:
+    """Upsert scheduled events by (title, period); write a schedule_change for each change.
+
+    The first schedule ever stored is a baseline: its events are recorded, not alerted.
+    """
+    update = ScheduleUpdate()
+    now = utcnow()
+    existing = {(r.title, r.period): r for r in session.scalars(select(ScheduleEventRow))}
+    first_time = not existing
+    for ev in schedule.events:
+        key = (ev.title, ev.period or "")
+        row = existing.get(key)
+        if row is not None and _same_time(row.starts_at, ev.starts_at):
+            update.unchanged += 1
+            continue
+        previous = row.starts_at if row is not None else None
+        if row is None:
+            row = ScheduleEventRow(
+                title=ev.title, period=ev.period or "", starts_at=ev.starts_at,
+                category=ev.category, first_seen_at=now, updated_at=now,
+            )
+            session.add(row)
+            existing[key] = row
+            update.added += 1
+        else:
+            row.starts_at = ev.starts_at
+            row.updated_at = now
+            update.moved += 1
+        session.flush()
+        payload = {
+            "starts_at": ev.starts_at.isoformat(),
+            "previous_starts_at": previous.isoformat() if previous else None,
+            "change": "moved" if previous else "added",
+        }
+        event_id = append_event(
+            session, EVENT_SCHEDULE_CHANGE,
+            f"{EVENT_SCHEDULE_CHANGE}:{row.id}:{ev.starts_at.isoformat()}",
+            schedule_event_id=row.id, baseline=baseline or first_time, payload=payload,
+        )
+        if event_id:
+            update.event_ids.append(event_id)
+    for item in schedule.unscheduled:
+        key = (item.title, "")
+        if key not in existing:
+            row = ScheduleEventRow(
+                title=item.title, period="", starts_at=None, note=item.note,
+                first_seen_at=now, updated_at=now,
+            )
+            session.add(row)
+            existing[key] = row
+    return update
+
+
+def upcoming_events(
+    session: Session, after: datetime, before: datetime | None = None
+) -> list[ScheduleEventRow]:
+    """Scheduled releases from ``after`` on (and before ``before``), soonest first."""
+    stmt = select(ScheduleEventRow).where(ScheduleEventRow.starts_at >= after)
+    if before is not None:
+        stmt = stmt.where(ScheduleEventRow.starts_at < before)
+    return list(session.scalars(stmt.order_by(ScheduleEventRow.starts_at)))

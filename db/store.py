@@ -1,0 +1,286 @@
+"""Writing what the scraper found: releases, snapshots (vintages), figures and their events.
+
+Every write is idempotent: the same page bytes stored twice leave one snapshot, one set of
+figures and no second event, so a poll redone after a crash decides nothing twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.dialect import insert_ignoring_duplicates
+from db.events import append_event
+from db.models import Figure, Release, Snapshot
+from db.records import (
+    EVENT_NEW_RELEASE,
+    EVENT_REVISION,
+    EXTRACTION_FAILED,
+    FigureRecord,
+    ReleaseRecord,
+    Revision,
+)
+from db.types import utcnow
+
+logger = logging.getLogger(__name__)
+
+KIND_PAGE = "page"
+KIND_FEED_ITEM = "feed_item"
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """Raw bytes as fetched, with the HTTP facts worth keeping."""
+
+    url: str
+    body: bytes
+    fetched_at: datetime
+    http_status: int | None = 200
+    etag: str | None = None
+    last_modified: str | None = None
+    content_type: str | None = None
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.body).hexdigest()
+
+
+@dataclass
+class StoreResult:
+    release_id: int
+    snapshot_id: int | None
+    new_release: bool = False
+    new_snapshot: bool = False
+    revisions: list[Revision] = field(default_factory=list)
+    event_ids: list[int] = field(default_factory=list)
+
+
+def get_or_create_release(
+    session: Session, url: str, title: str, *, history: bool = False
+) -> tuple[Release, bool]:
+    """The release at ``url``; created (race-free, via the unique URL) when unknown."""
+    now = utcnow()
+    created = insert_ignoring_duplicates(
+        session,
+        Release.__table__,
+        [
+            {
+                "url": url,
+                "title": title,
+                "extraction": "pending",
+                "history": history,
+                "created_at": now,
+                "updated_at": now,
+            }
+        ],
+    )
+    release = session.scalars(select(Release).where(Release.url == url)).one()
+    return release, bool(created)
+
+
+def _latest_known_values(
+    session: Session, release_id: int, keys: set[tuple[str, str, str]]
+) -> dict[tuple[str, str, str], Figure]:
+    """For each (indicator, period, unit), the most recent figure from *current* snapshots of
+    other releases, or from this release's current snapshot: what users last saw."""
+    if not keys:
+        return {}
+    indicators = {k[0] for k in keys}
+    rows = session.execute(
+        select(Figure, Release.released_at, Snapshot.fetched_at)
+        .join(Release, Release.id == Figure.release_id)
+        .join(Snapshot, Snapshot.id == Figure.snapshot_id)
+        .where(Figure.indicator.in_(indicators))
+        .where(Release.current_snapshot_id == Figure.snapshot_id)
+    ).all()
+    best: dict[tuple[str, str, str], tuple[tuple, Figure]] = {}
+    for fig, released_at, fetched_at in rows:
+        key = (fig.indicator, fig.period, fig.unit)
+        if key not in keys:
+            continue
+        rank = (released_at or fetched_at, fetched_at, fig.id)
+        if key not in best or rank > best[key][0]:
+            best[key] = (rank, fig)
+    return {k: v[1] for k, v in best.items()}
+
+
+def compute_revisions(
+    session: Session, release_id: int, figures: tuple[FigureRecord, ...]
+) -> list[Revision]:
+    """Figures (and prior-period values) that differ from what was last known."""
+    stated: dict[tuple[str, str, str], tuple[float, str | None, str]] = {}
+    for fig in figures:
+        stated[(fig.indicator, fig.period, fig.unit)] = (fig.value, fig.estimate, fig.label)
+        if fig.prior_value is not None and fig.prior_period:
+            key = (fig.indicator, fig.prior_period, fig.unit)
+            stated.setdefault(key, (fig.prior_value, "revised", fig.label))
+    known = _latest_known_values(session, release_id, set(stated))
+    revisions = []
+    for key, (value, estimate, label) in stated.items():
+        old = known.get(key)
+        if old is None or abs(old.value - value) < 1e-9:
+            continue
+        revisions.append(
+            Revision(
+                indicator=key[0],
+                label=label,
+                period=key[1],
+                unit=key[2],
+                old_value=old.value,
+                new_value=value,
+                old_estimate=old.estimate,
+                new_estimate=estimate,
+            )
+        )
+    return sorted(revisions, key=lambda r: (r.indicator, r.period))
+
+
+def _insert_snapshot(
+    session: Session, release_id: int, kind: str, fetched: Fetched, record: ReleaseRecord
+) -> tuple[int, bool]:
+    inserted = insert_ignoring_duplicates(
+        session,
+        Snapshot.__table__,
+        [
+            {
+                "release_id": release_id,
+                "kind": kind,
+                "sha256": fetched.sha256,
+                "url": fetched.url,
+                "fetched_at": fetched.fetched_at,
+                "http_status": fetched.http_status,
+                "etag": fetched.etag,
+                "last_modified": fetched.last_modified,
+                "content_type": fetched.content_type,
+                "size": len(fetched.body),
+                "raw_zlib": zlib.compress(fetched.body, 6),
+                "extraction": record.extraction,
+                "problems": list(record.problems),
+            }
+        ],
+    )
+    snapshot_id = session.scalar(
+        select(Snapshot.id).where(
+            Snapshot.release_id == release_id,
+            Snapshot.kind == kind,
+            Snapshot.sha256 == fetched.sha256,
+        )
+    )
+    assert snapshot_id is not None
+    return snapshot_id, bool(inserted)
+
+
+def _insert_figures(
+    session: Session, release_id: int, snapshot_id: int, figures: tuple[FigureRecord, ...]
+) -> None:
+    rows = [
+        {"release_id": release_id, "snapshot_id": snapshot_id, **f.to_json()} for f in figures
+    ]
+    insert_ignoring_duplicates(session, Figure.__table__, rows)
+
+
+def _update_release_metadata(release: Release, record: ReleaseRecord, kind: str) -> None:
+    """Page metadata wins over feed metadata; a failed extraction changes nothing."""
+    if record.extraction == EXTRACTION_FAILED:
+        return
+    from_page = kind == KIND_PAGE
+    if from_page or not release.title:
+        release.title = record.title or release.title
+    for attr in ("released_at", "release_number", "lead", "next_release", "series"):
+        value = getattr(record, attr)
+        if value is not None and (from_page or getattr(release, attr) is None):
+            setattr(release, attr, value)
+
+
+def _should_become_current(session: Session, release: Release, kind: str, record: ReleaseRecord):
+    if release.current_snapshot_id is None:
+        return True
+    current = session.get(Snapshot, release.current_snapshot_id)
+    if current is None:
+        return True
+    if kind == KIND_PAGE and record.extraction != EXTRACTION_FAILED:
+        return True
+    # a feed item replaces only another feed item, or a page whose extraction failed
+    return current.kind == KIND_FEED_ITEM or current.extraction == EXTRACTION_FAILED
+
+
+def _mark_seen(release: Release, kind: str, at: datetime, guid: str | None) -> None:
+    if kind == KIND_PAGE and release.page_first_seen_at is None:
+        release.page_first_seen_at = at
+    if kind == KIND_FEED_ITEM:
+        if release.feed_first_seen_at is None:
+            release.feed_first_seen_at = at
+        if guid:
+            release.guid = guid
+
+
+def store_snapshot(
+    session: Session,
+    fetched: Fetched,
+    record: ReleaseRecord,
+    *,
+    kind: str = KIND_PAGE,
+    release_url: str | None = None,
+    guid: str | None = None,
+    baseline: bool = False,
+    history: bool = False,
+) -> StoreResult:
+    """Store one fetched page or feed item of a release and write the events it implies.
+
+    ``new_release`` is written once per release ever (its dedupe key is the release id); a
+    ``revision`` once per snapshot whose figures differ from what was last known.
+    """
+    url = release_url or record.url or fetched.url
+    release, created = get_or_create_release(session, url, record.title or url, history=history)
+    _mark_seen(release, kind, fetched.fetched_at, guid)
+    snapshot_id, new_snapshot = _insert_snapshot(session, release.id, kind, fetched, record)
+    result = StoreResult(release.id, snapshot_id, new_release=created, new_snapshot=new_snapshot)
+    if not new_snapshot:
+        return result
+    _insert_figures(session, release.id, snapshot_id, record.figures)
+    _update_release_metadata(release, record, kind)
+    if not _should_become_current(session, release, kind, record):
+        return result
+    result.revisions = compute_revisions(session, release.id, record.figures)
+    release.current_snapshot_id = snapshot_id
+    release.extraction = record.extraction
+    release.updated_at = utcnow()
+    session.flush()
+    quiet = baseline or release.history
+    if record.extraction != EXTRACTION_FAILED:
+        event_id = append_event(
+            session, EVENT_NEW_RELEASE, f"{EVENT_NEW_RELEASE}:{release.id}",
+            release_id=release.id, snapshot_id=snapshot_id, baseline=quiet,
+        )
+        if event_id:
+            result.event_ids.append(event_id)
+    if result.revisions:
+        event_id = append_event(
+            session, EVENT_REVISION, f"{EVENT_REVISION}:{snapshot_id}",
+            release_id=release.id, snapshot_id=snapshot_id, baseline=quiet,
+            payload={"revisions": [r.to_json() for r in result.revisions]},
+        )
+        if event_id:
+            result.event_ids.append(event_id)
+    logger.info(
+        "stored %s snapshot of %s (%s, %d figures, %d revisions)",
+        kind, url, record.extraction, len(record.figures), len(result.revisions),
+    )
+    return result
+
+
+def raw_bytes(snapshot: Snapshot) -> bytes:
+    """The page exactly as fetched, for re-parsing."""
+    return zlib.decompress(snapshot.raw_zlib)
+
+
+def release_count(session: Session) -> int:
+    from sqlalchemy import func
+
+    return session.scalar(select(func.count()).select_from(Release)) or 0
