@@ -1,0 +1,161 @@
+"""E-mail over SMTP (smtplib; blocking, so the delivery loop runs it in a thread).
+
+The Message-ID is derived from the outbox row, so a retry after a lost acknowledgement is
+recognisably the same message (and mail clients thread or drop the duplicate). It also
+hashes the subscription, events and their creation times, so outbox ids that restart at 1
+after a database reset never collide with old mail (Gmail silently drops a repeated id).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import smtplib
+import ssl
+from collections.abc import Sequence
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid, parseaddr
+
+from db.records import EventRecord, Subscription
+from notifier.channels.base import render_for
+from notifier.errors import InvalidTarget, PermanentSendError, TransientSendError
+from notifier.render import RenderedAlert
+from notifier.settings import DeliveryContext, SmtpSettings
+from notifier.validate import validate_target
+
+logger = logging.getLogger(__name__)
+
+
+def message_id(
+    outbox_id: int | None, subscription: Subscription, events: Sequence[EventRecord], from_addr: str
+) -> str:
+    """``<outbox-42.1a2b3c4d5e6f@bea-tracker.example.org>``; random for a test send."""
+    domain = parseaddr(from_addr)[1].rpartition("@")[2] or "localhost"
+    if outbox_id is None:
+        return make_msgid("test", domain=f"bea-tracker.{domain}")
+    seed = "|".join(
+        [str(outbox_id), str(subscription.id)]
+        + [f"{e.id}@{e.created_at.isoformat()}" for e in events]
+    )
+    token = hashlib.sha256(seed.encode("utf-8")).hexdigest()[:12]
+    return f"<outbox-{outbox_id}.{token}@bea-tracker.{domain}>"
+
+
+def build_message(
+    rendered: RenderedAlert, to_addr: str, from_addr: str, msg_id: str
+) -> EmailMessage:
+    """multipart/alternative: the text part first, the HTML part preferred by clients."""
+    msg = EmailMessage()
+    msg["Subject"] = rendered.subject
+    msg["From"] = from_addr
+    msg["To"] = to_addr
+    msg["Date"] = formatdate(localtime=False, usegmt=True)
+    msg["Message-ID"] = msg_id
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(rendered.text)
+    msg.add_alternative(rendered.html, subtype="html")
+    return msg
+
+
+def _connect(settings: SmtpSettings) -> smtplib.SMTP:
+    if settings.ssl:
+        return smtplib.SMTP_SSL(
+            settings.host, settings.port, timeout=settings.timeout,
+            context=ssl.create_default_context(),
+        )  # fmt: skip
+    smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+    try:
+        if settings.starttls:
+            smtp.starttls(context=ssl.create_default_context())
+    except BaseException:
+        _close_quietly(smtp)
+        raise
+    return smtp
+
+
+def _close_quietly(smtp: smtplib.SMTP) -> None:
+    """QUIT after the message was accepted; a failure here must not cause a resend."""
+    try:
+        smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        smtp.close()
+
+
+def _send(settings: SmtpSettings, msg: EmailMessage, to_addr: str) -> None:
+    envelope_from = parseaddr(settings.from_addr)[1] or settings.from_addr
+    smtp = _connect(settings)
+    try:
+        if settings.username:
+            smtp.login(settings.username, settings.password or "")
+        smtp.send_message(msg, from_addr=envelope_from, to_addrs=[to_addr])
+    finally:
+        _close_quietly(smtp)
+
+
+class EmailChannel:
+    kind = "email"
+
+    def validate_target(self, target: str) -> str:
+        return validate_target(self.kind, target)
+
+    def deliver(
+        self,
+        subscription: Subscription,
+        events: Sequence[EventRecord],
+        outbox_id: int | None,
+        context: DeliveryContext,
+    ) -> None:
+        settings = context.smtp
+        if settings is None:
+            raise PermanentSendError("no SMTP settings configured (smtp.host in config.yaml)")
+        try:
+            to_addr = self.validate_target(subscription.target)
+        except InvalidTarget as exc:
+            raise PermanentSendError(f"subscription {subscription.id}: {exc}") from None
+        msg_id = message_id(outbox_id, subscription, events, settings.from_addr)
+        msg = build_message(render_for(subscription, events), to_addr, settings.from_addr, msg_id)
+        try:
+            _send(settings, msg, to_addr)
+        except (smtplib.SMTPException, OSError) as exc:
+            raise classify_smtp_error(exc, settings) from None
+        logger.info(
+            "e-mail alert sent: outbox=%s subscription=%s to=%s message-id=%s",
+            outbox_id, subscription.id, to_addr, msg_id,
+        )  # fmt: skip
+
+
+def _code_error(code: int, text: str) -> TransientSendError | PermanentSendError:
+    return PermanentSendError(text) if code >= 500 else TransientSendError(text)
+
+
+def _decode(message: bytes | str) -> str:
+    text = message.decode("utf-8", "replace") if isinstance(message, bytes) else message
+    return " ".join(text.split())
+
+
+def classify_smtp_error(
+    exc: BaseException, settings: SmtpSettings
+) -> TransientSendError | PermanentSendError:
+    """SMTP 5xx for the recipient or message is permanent; 4xx and network trouble transient.
+
+    A failed login is transient: it is about the server's configuration, not this message,
+    and retries with backoff leave time to fix the password before the row goes dead.
+    """
+    server = f"{settings.host}:{settings.port}"
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        refusals = list(exc.recipients.items())
+        worst = max((code for _, (code, _) in refusals), default=0)
+        parts = [f"{rcpt} refused: {code} {_decode(text)}" for rcpt, (code, text) in refusals]
+        return _code_error(worst, f"SMTP {server}: " + "; ".join(parts))
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return TransientSendError(
+            f"SMTP {server}: login as {settings.username!r} failed: {exc.smtp_code} "
+            f"{_decode(exc.smtp_error)}"
+        )
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return _code_error(
+            exc.smtp_code, f"SMTP {server}: {exc.smtp_code} {_decode(exc.smtp_error)}"
+        )
+    if isinstance(exc, TimeoutError):
+        return TransientSendError(f"SMTP {server}: timed out after {settings.timeout:g} s")
+    return TransientSendError(f"SMTP {server}: {type(exc).__name__}: {exc}")

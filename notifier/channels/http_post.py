@@ -1,0 +1,83 @@
+"""One HTTP POST for the Slack and webhook channels, with failures classified.
+
+Transient: connection errors, timeouts, 5xx, 408 and 429 (with Retry-After in seconds or
+as an HTTP-date). Permanent: every other non-2xx status, including redirects, which are not
+followed so a body is never sent to a host nobody subscribed. Reasons never contain the URL.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+
+import httpx
+
+from notifier.errors import PermanentSendError, TransientSendError
+from notifier.formatting import one_line
+from notifier.settings import DeliveryContext
+from notifier.validate import mask_url
+
+logger = logging.getLogger(__name__)
+
+_TRANSIENT_4XX = (408, 429)
+_BODY_SNIPPET = 200
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (``"7"`` or an HTTP-date); None if absent/bad."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        logger.debug("ignoring unparseable Retry-After %r", text)
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    now = now or datetime.now(timezone.utc)
+    return max(0.0, (when - now).total_seconds())
+
+
+def post(url: str, body: bytes, headers: dict[str, str], context: DeliveryContext) -> None:
+    """POST ``body``; return on 2xx, raise Transient/PermanentSendError otherwise."""
+    masked = mask_url(url)
+    try:
+        if context.http_client is not None:
+            response = context.http_client.post(
+                url, content=body, headers=headers, timeout=context.timeout
+            )
+        else:
+            with httpx.Client(timeout=context.timeout, follow_redirects=False) as client:
+                response = client.post(url, content=body, headers=headers)
+    except httpx.TimeoutException as exc:
+        raise TransientSendError(
+            f"{type(exc).__name__}: no answer from {masked} within {context.timeout:g} s"
+        ) from None
+    except httpx.TransportError as exc:
+        detail = str(exc).replace(url, masked) or type(exc).__name__
+        raise TransientSendError(f"{type(exc).__name__} posting to {masked}: {detail}") from None
+    except httpx.InvalidURL:
+        raise PermanentSendError(f"invalid URL {masked}") from None
+    raise_for_status(response, masked)
+
+
+def raise_for_status(response: httpx.Response, masked_url: str) -> None:
+    """Classify a non-2xx answer into the two send errors."""
+    status = response.status_code
+    if 200 <= status < 300:
+        logger.debug("POST %s -> %s", masked_url, status)
+        return
+    snippet = one_line(response.text, _BODY_SNIPPET) if response.content else ""
+    reason = f"HTTP {status} {response.reason_phrase} from {masked_url}"
+    if snippet:
+        reason = f"{reason}: {snippet}"
+    if status >= 500 or status in _TRANSIENT_4XX:
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        raise TransientSendError(reason, retry_after=retry_after)
+    if 300 <= status < 400:
+        reason = f"{reason} (redirects are not followed; update the subscription's URL)"
+    raise PermanentSendError(reason)

@@ -1,0 +1,74 @@
+"""Generic webhooks: POST the JSON records, signed with the subscription's secret.
+
+Receivers verify ``X-BEA-Tracker-Signature: sha256=<hex>`` (HMAC-SHA256 of the exact body
+bytes) and de-duplicate retries with ``Idempotency-Key`` (the outbox row id).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import uuid
+from collections.abc import Sequence
+
+from db.records import EventRecord, Subscription
+from notifier.channels.base import is_digest
+from notifier.channels.http_post import post
+from notifier.errors import InvalidTarget, PermanentSendError
+from notifier.payloads import encode_payload, webhook_payload
+from notifier.settings import DeliveryContext
+from notifier.validate import mask_url, validate_target
+
+logger = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "X-BEA-Tracker-Signature"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+EVENT_HEADER = "X-BEA-Tracker-Event"
+
+
+def sign(secret: str, body: bytes) -> str:
+    """``sha256=<hex>``: what a receiver recomputes and compares with hmac.compare_digest."""
+    digest = hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
+
+
+def idempotency_key(outbox_id: int | None) -> str:
+    """The outbox id; a test send (no row) gets a fresh key so it is never taken as a retry."""
+    return str(outbox_id) if outbox_id is not None else f"test-{uuid.uuid4().hex}"
+
+
+class WebhookChannel:
+    kind = "webhook"
+
+    def validate_target(self, target: str) -> str:
+        return validate_target(self.kind, target)
+
+    def deliver(
+        self,
+        subscription: Subscription,
+        events: Sequence[EventRecord],
+        outbox_id: int | None,
+        context: DeliveryContext,
+    ) -> None:
+        try:
+            url = self.validate_target(subscription.target)
+        except InvalidTarget as exc:
+            raise PermanentSendError(f"subscription {subscription.id}: {exc}") from None
+        payload = webhook_payload(events, outbox_id, digest=is_digest(subscription, events))
+        body = encode_payload(payload)
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": context.user_agent,
+            IDEMPOTENCY_HEADER: idempotency_key(outbox_id),
+            EVENT_HEADER: payload["kind"],
+        }
+        if subscription.secret:
+            headers[SIGNATURE_HEADER] = sign(subscription.secret, body)
+        else:
+            logger.warning("webhook subscription %s has no secret: unsigned", subscription.id)
+        post(url, body, headers, context)
+        logger.info(
+            "webhook alert sent: outbox=%s subscription=%s url=%s events=%d",
+            outbox_id, subscription.id, mask_url(url), len(events),
+        )  # fmt: skip
