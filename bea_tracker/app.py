@@ -1,0 +1,71 @@
+"""The composition root's state: the validated config and the database, built on demand."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from functools import cached_property
+
+from bea_tracker.config import AppConfig, load_config
+
+logger = logging.getLogger(__name__)
+
+
+class App:
+    """What every command needs; nothing is loaded until a command asks for it."""
+
+    def __init__(self, config_path: str | None = None, log_level: str | None = None) -> None:
+        self.config_path = config_path
+        self.log_level = log_level
+
+    @cached_property
+    def config(self) -> AppConfig:
+        config = load_config(self.config_path)
+        setup_logging(self.log_level or config.logging.level, config.logging.format)
+        return config
+
+    @cached_property
+    def db(self):  # noqa: ANN201 - db.session.Database, imported lazily for start-up time
+        from db.migrate import upgrade
+        from db.session import Database
+
+        database = Database(self.config.database.resolved_url())
+        upgrade(database.engine)
+        return database
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exc"] = self.formatException(record.exc_info)
+        return json.dumps(entry)
+
+
+_configured = False
+
+
+def setup_logging(level: str, fmt: str = "text") -> None:
+    """One stderr handler, configured here only (the composition root)."""
+    global _configured
+    if _configured:
+        return
+    _configured = True
+    handler = logging.StreamHandler(sys.stderr)
+    if fmt == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S")
+        )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    for noisy in ("scrapy", "twisted", "apscheduler", "alembic", "httpx", "httpcore", "filelock"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

@@ -1,0 +1,70 @@
+"""Printing results: rich tables for people, JSON and CSV for scripts."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+FORMATS = ("table", "json", "csv")
+
+
+def to_json_text(data: Any) -> str:
+    return json.dumps(data, indent=2, default=str, ensure_ascii=False)
+
+
+def csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
+    out = io.StringIO()
+    fieldnames = list(columns or (rows[0].keys() if rows else []))
+    writer = csv.DictWriter(out, fieldnames=fieldnames, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+    return out.getvalue()
+
+
+def print_table(
+    rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]], title: str | None = None
+) -> None:
+    """A rich table of ``rows``; ``columns`` are (key, heading) pairs."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False)
+    for _key, heading in columns:
+        table.add_column(heading)
+    for row in rows:
+        table.add_row(*("" if row.get(k) is None else str(row.get(k)) for k, _ in columns))
+    Console(width=max(100, Console().width)).print(table)
+
+
+def emit(
+    rows: Sequence[dict[str, Any]],
+    fmt: str,
+    columns: Sequence[tuple[str, str]],
+    title: str | None = None,
+    csv_columns: Sequence[str] | None = None,
+) -> None:
+    """Print rows as a table, JSON array, or CSV (``csv_columns``, else the first row's keys)."""
+    if fmt == "json":
+        sys.stdout.write(to_json_text(list(rows)) + "\n")
+    elif fmt == "csv":
+        sys.stdout.write(csv_text(rows, csv_columns))
+    else:
+        print_table(rows, columns, title)
+
+
+def format_value(value: float | None, unit: str | None) -> str:
+    """A figure the way BEA writes it: +1.5%, -$88.6 billion, -$21.27 trillion."""
+    if value is None:
+        return ""
+    if unit in ("usd_billions", "usd_trillions"):
+        word = "billion" if unit == "usd_billions" else "trillion"
+        sign = "-" if value < 0 else ""
+        return f"{sign}${abs(value):,.{2 if word == 'trillion' else 1}f} {word}"
+    if unit == "percent_level":
+        return f"{value:.1f}%"
+    return f"{value:+.1f}%"

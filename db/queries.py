@@ -1,0 +1,223 @@
+"""The questions users ask of the release history, one function each.
+
+"Current" figures are those of each release's current snapshot (its latest usable vintage);
+``vintages=True`` widens a question to every stored snapshot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from db.events import figure_record, release_record
+from db.models import Figure, Release, Snapshot
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """A figure with the release (and vintage) that stated it."""
+
+    figure: Any  # FigureRecord
+    release_url: str
+    release_title: str
+    released_at: datetime | None
+    fetched_at: datetime
+    snapshot_id: int
+    current: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return self.figure.to_json() | {
+            "release_url": self.release_url,
+            "release_title": self.release_title,
+            "released_at": self.released_at.isoformat() if self.released_at else None,
+            "fetched_at": self.fetched_at.isoformat(),
+            "snapshot_id": self.snapshot_id,
+            "current": self.current,
+        }
+
+
+def _figure_rows(stmt) -> list[FigureRow]:  # noqa: ANN001 - a select of the four entities
+    return [
+        FigureRow(
+            figure=figure_record(fig),
+            release_url=rel.url,
+            release_title=rel.title,
+            released_at=rel.released_at,
+            fetched_at=fetched_at,
+            snapshot_id=fig.snapshot_id,
+            current=rel.current_snapshot_id == fig.snapshot_id,
+        )
+        for fig, rel, fetched_at in stmt
+    ]
+
+
+def _base_select():
+    return (
+        select(Figure, Release, Snapshot.fetched_at)
+        .join(Release, Release.id == Figure.release_id)
+        .join(Snapshot, Snapshot.id == Figure.snapshot_id)
+    )
+
+
+def _released():
+    """When a statement was made: the release time, or when we fetched it."""
+    return func.coalesce(Release.released_at, Snapshot.fetched_at)
+
+
+def latest_by_indicator(session: Session, indicator: str | None = None) -> list[FigureRow]:
+    """The most recently released value of each headline indicator."""
+    ranked = (
+        select(
+            Figure.id.label("figure_id"),
+            func.row_number()
+            .over(
+                partition_by=Figure.indicator,
+                order_by=(_released().desc(), Figure.period.desc(), Figure.id.desc()),
+            )
+            .label("rank"),
+        )
+        .join(Release, Release.id == Figure.release_id)
+        .join(Snapshot, Snapshot.id == Figure.snapshot_id)
+        .where(Release.current_snapshot_id == Figure.snapshot_id)
+    )
+    if indicator:
+        ranked = ranked.where(Figure.indicator == indicator)
+    ranked_sq = ranked.subquery()
+    stmt = (
+        _base_select()
+        .join(ranked_sq, ranked_sq.c.figure_id == Figure.id)
+        .where(ranked_sq.c.rank == 1)
+        .order_by(Figure.indicator)
+    )
+    return _figure_rows(session.execute(stmt).tuples())
+
+
+def history(
+    session: Session, indicator: str, since: datetime | None = None, vintages: bool = False
+) -> list[FigureRow]:
+    """A series over time: every release's statement of each period (every vintage if asked)."""
+    stmt = _base_select().where(Figure.indicator == indicator)
+    if not vintages:
+        stmt = stmt.where(Release.current_snapshot_id == Figure.snapshot_id)
+    if since is not None:
+        stmt = stmt.where(_released() >= since)
+    stmt = stmt.order_by(Figure.period, _released(), Snapshot.fetched_at, Figure.id)
+    return _figure_rows(session.execute(stmt).tuples())
+
+
+def known_indicators(session: Session) -> list[str]:
+    return list(session.scalars(select(Figure.indicator).distinct().order_by(Figure.indicator)))
+
+
+def _revision_entries(rows: list[FigureRow]) -> dict[tuple[str, str, str], list[dict]]:
+    """Statements of each (indicator, period, unit): main figures and prior-period values."""
+    series: dict[tuple[str, str, str], list[dict]] = {}
+    for row in rows:
+        fig = row.figure
+        stated = [(fig.period, fig.value, fig.estimate)]
+        if fig.prior_value is not None and fig.prior_period:
+            stated.append((fig.prior_period, fig.prior_value, "revised"))
+        for period, value, estimate in stated:
+            series.setdefault((fig.indicator, period, fig.unit), []).append(
+                {
+                    "label": fig.label,
+                    "estimate": estimate,
+                    "value": value,
+                    "released_at": row.released_at.isoformat() if row.released_at else None,
+                    "release_url": row.release_url,
+                }
+            )
+    return series
+
+
+def revisions(session: Session, indicator: str | None = None) -> list[dict[str, Any]]:
+    """How each period's figure moved from estimate to estimate (advance -> second -> ...).
+
+    A prior-period value that a later release restates counts when it differs from what
+    was last known; repeating the same value is not a revision.
+    """
+    stmt = _base_select().where(Release.current_snapshot_id == Figure.snapshot_id)
+    if indicator:
+        stmt = stmt.where(Figure.indicator == indicator)
+    stmt = stmt.order_by(_released(), Snapshot.fetched_at, Figure.id)
+    result = []
+    for (ind, period, unit), entries in sorted(_revision_entries(_figure_rows(
+        session.execute(stmt).tuples()
+    )).items()):
+        steps: list[dict[str, Any]] = []
+        for entry in entries:
+            if steps and abs(steps[-1]["value"] - entry["value"]) < 1e-9:
+                continue
+            change = round(entry["value"] - steps[-1]["value"], 6) if steps else None
+            steps.append(entry | {"change": change})
+        if not steps:
+            continue
+        result.append(
+            {
+                "indicator": ind,
+                "label": steps[-1]["label"],
+                "period": period,
+                "unit": unit,
+                "estimates": [{k: v for k, v in s.items() if k != "label"} for s in steps],
+                "total_change": round(steps[-1]["value"] - steps[0]["value"], 6),
+            }
+        )
+    return result
+
+
+def find_release(session: Session, ref: str) -> Release | None:
+    """A release by id, URL, URL slug or exact title."""
+    if ref.isdigit():
+        found = session.get(Release, int(ref))
+        if found:
+            return found
+    return session.scalars(
+        select(Release).where(
+            or_(Release.url == ref, Release.url.endswith("/" + ref), Release.title == ref)
+        ).order_by(Release.id.desc())
+    ).first()
+
+
+def release_detail(session: Session, release: Release) -> dict[str, Any]:
+    """One release: metadata, lead, current figures, and every stored vintage."""
+    record = release_record(session, release)
+    snaps = session.scalars(
+        select(Snapshot).where(Snapshot.release_id == release.id).order_by(Snapshot.fetched_at)
+    )
+    return record.to_json() | {
+        "id": release.id,
+        "guid": release.guid,
+        "history": release.history,
+        "vintages": [
+            {
+                "snapshot_id": s.id,
+                "kind": s.kind,
+                "fetched_at": s.fetched_at.isoformat(),
+                "sha256": s.sha256,
+                "size": s.size,
+                "http_status": s.http_status,
+                "extraction": s.extraction,
+                "current": s.id == release.current_snapshot_id,
+            }
+            for s in snaps
+        ],
+    }
+
+
+def list_releases(session: Session, limit: int | None = None) -> list[Release]:
+    stmt = select(Release).order_by(
+        func.coalesce(Release.released_at, Release.created_at).desc(), Release.id.desc()
+    )
+    if limit:
+        stmt = stmt.limit(limit)
+    return list(session.scalars(stmt))
+
+
+def export_figures(session: Session) -> list[FigureRow]:
+    """The whole history: every figure of every vintage, oldest first."""
+    stmt = _base_select().order_by(_released(), Snapshot.fetched_at, Figure.id)
+    return _figure_rows(session.execute(stmt).tuples())
