@@ -48,16 +48,24 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry)
 
 
-_configured = False
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is now (click's test runner swaps it)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self):  # noqa: ANN201 - a text stream
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:  # noqa: ANN001 - set by the base class
+        pass
 
 
 def setup_logging(level: str, fmt: str = "text") -> None:
     """One stderr handler, configured here only (the composition root)."""
-    global _configured
-    if _configured:
-        return
-    _configured = True
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:

@@ -38,7 +38,7 @@ def print_table(
         table.add_column(heading)
     for row in rows:
         table.add_row(*("" if row.get(k) is None else str(row.get(k)) for k, _ in columns))
-    Console(width=max(100, Console().width)).print(table)
+    Console(width=max(160, Console().width)).print(table)
 
 
 def emit(

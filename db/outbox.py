@@ -150,4 +150,4 @@ def list_deliveries(
     )
     if status:
         stmt = stmt.where(OutboxRow.status == status)
-    return list(session.execute(stmt).tuples())
+    return list(session.execute(stmt))

@@ -93,7 +93,7 @@ def latest_by_indicator(session: Session, indicator: str | None = None) -> list[
         .where(ranked_sq.c.rank == 1)
         .order_by(Figure.indicator)
     )
-    return _figure_rows(session.execute(stmt).tuples())
+    return _figure_rows(session.execute(stmt))
 
 
 def history(
@@ -106,7 +106,7 @@ def history(
     if since is not None:
         stmt = stmt.where(_released() >= since)
     stmt = stmt.order_by(Figure.period, _released(), Snapshot.fetched_at, Figure.id)
-    return _figure_rows(session.execute(stmt).tuples())
+    return _figure_rows(session.execute(stmt))
 
 
 def known_indicators(session: Session) -> list[str]:
@@ -146,7 +146,7 @@ def revisions(session: Session, indicator: str | None = None) -> list[dict[str, 
     stmt = stmt.order_by(_released(), Snapshot.fetched_at, Figure.id)
     result = []
     for (ind, period, unit), entries in sorted(_revision_entries(_figure_rows(
-        session.execute(stmt).tuples()
+        session.execute(stmt)
     )).items()):
         steps: list[dict[str, Any]] = []
         for entry in entries:
@@ -220,4 +220,4 @@ def list_releases(session: Session, limit: int | None = None) -> list[Release]:
 def export_figures(session: Session) -> list[FigureRow]:
     """The whole history: every figure of every vintage, oldest first."""
     stmt = _base_select().order_by(_released(), Snapshot.fetched_at, Figure.id)
-    return _figure_rows(session.execute(stmt).tuples())
+    return _figure_rows(session.execute(stmt))
