@@ -1,0 +1,126 @@
+"""GDP releases (advance / second / third estimate, with corporate profits and GDI).
+
+Headline sentences come first (they carry the prior quarter: "In the first quarter, real
+GDP increased 2.1 percent"); the "Real GDP and Related Measures" table is the fallback for
+values the text does not state, such as current-dollar GDP in the advance release.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from db.records import FigureRecord
+from scraper.extract.base import FamilyResult, clause, find_paragraph, make, row_numbers
+from scraper.extract.numbers import (
+    compared_dollars,
+    compared_percent,
+    dollar_change,
+    percent_change,
+    prior_gdp_change,
+)
+from scraper.extract.page import ReleasePage, Table
+from scraper.extract.titles import estimate_from_title, period_from_text, previous_period
+
+logger = logging.getLogger(__name__)
+
+SAAR = "percent_saar"
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    text: str
+    paragraphs: tuple[str, ...]
+    tables: tuple[Table, ...]
+    period: str | None
+    prior: str | None
+    estimate: str | None
+
+
+def _rate(ctx: _Ctx, key: str, label: str, anchor: str, stop: str | None = None,
+          row: str | None = None) -> FigureRecord | None:
+    """A SAAR percent change stated after ``anchor``, else the last cell of table ``row``."""
+    part = clause(ctx.text, anchor, stop)
+    value = percent_change(part) if part else None
+    prior = compared_percent(part) if part else None
+    if value is None and row:
+        cells = row_numbers(ctx.tables, row)
+        value = cells[-1] if cells else None
+    return make(key, label, ctx.period, ctx.estimate, value, SAAR, prior, ctx.prior)
+
+
+def _parse_real_gdp(ctx: _Ctx) -> FigureRecord | None:
+    lead = find_paragraph(ctx.paragraphs, r"real gross domestic product.{0,40}annual rate") or ""
+    part = clause(lead, r"real gross domestic product(?: \(GDP\))?")
+    value = percent_change(part) if part else None
+    if value is None:
+        cells = row_numbers(ctx.tables, r"Real GDP")
+        value = cells[-1] if cells else None
+    return make("real_gdp", "Real GDP", ctx.period, ctx.estimate, value, SAAR,
+                prior_gdp_change(lead), ctx.prior)
+
+
+def _parse_current_dollar_gdp(ctx: _Ctx) -> FigureRecord | None:
+    return _rate(ctx, "current_dollar_gdp", "Current-dollar GDP", r"Current-dollar GDP",
+                 row=r"Current-dollar GDP")
+
+
+def _parse_final_sales(ctx: _Ctx) -> FigureRecord | None:
+    return _rate(ctx, "real_final_sales_private_domestic", "Real final sales to private "
+                 "domestic purchasers", r"Real final sales to private domestic purchasers",
+                 row=r"Real final sales to private domestic purchasers")
+
+
+def _parse_purchases_prices(ctx: _Ctx) -> FigureRecord | None:
+    return _rate(ctx, "gross_domestic_purchases_price_index", "Gross domestic purchases "
+                 "price index", r"price index for gross domestic purchases",
+                 row=r"Gross domestic purchases price index")
+
+
+def _parse_pce_prices(ctx: _Ctx) -> FigureRecord | None:
+    return _rate(ctx, "pce_price_index", "PCE price index",
+                 r"\(PCE\) price index|PCE price index(?!,? excluding)",
+                 stop=r"excluding food and energy", row=r"PCE price index")
+
+
+def _parse_core_pce_prices(ctx: _Ctx) -> FigureRecord | None:
+    return _rate(ctx, "core_pce_price_index", "PCE price index excluding food and energy",
+                 r"PCE price index,? excluding food and energy",
+                 row=r"PCE price index,? excluding food and energy")
+
+
+def _parse_gdi(ctx: _Ctx) -> FigureRecord | None:
+    return _rate(ctx, "real_gdi", "Real GDI", r"Real gross domestic income(?: \(GDI\))?",
+                 row=r"Real GDI")
+
+
+def _parse_corporate_profits(ctx: _Ctx) -> FigureRecord | None:
+    """BEA's headline for profits is the dollar change from the preceding quarter."""
+    part = clause(ctx.text, r"Profits from current production|Corporate profits from current "
+                  r"production")
+    if not part:
+        return None
+    return make("corporate_profits", "Corporate profits from current production (change)",
+                ctx.period, ctx.estimate, dollar_change(part), "usd_billions",
+                compared_dollars(part), ctx.prior)
+
+
+_PARSERS = (_parse_real_gdp, _parse_current_dollar_gdp, _parse_final_sales,
+            _parse_purchases_prices, _parse_pce_prices, _parse_core_pce_prices, _parse_gdi,
+            _parse_corporate_profits)
+
+
+def extract(page: ReleasePage, title: str) -> FamilyResult:
+    """Headline GDP figures of ``page``; the estimate comes from ``title``."""
+    period = period_from_text(title) or period_from_text(" ".join(page.paragraphs[:3]))
+    ctx = _Ctx(page.text(), page.paragraphs, page.tables, period, previous_period(period),
+               estimate_from_title(title))
+    expected = ["real_gdp", "pce_price_index", "core_pce_price_index"]
+    if "corporate profits" in title.lower():
+        expected.append("corporate_profits")
+    result = FamilyResult(expected=tuple(expected))
+    if period is None:
+        result.problems.append("reference quarter not found in the title or lead")
+    for parse in _PARSERS:
+        result.add(parse(ctx))
+    return result

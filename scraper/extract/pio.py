@@ -1,0 +1,126 @@
+"""Personal Income and Outlays (monthly): income, spending, saving and PCE prices.
+
+BEA states each headline twice: as a dollar change and a percent ("increased $115.1 billion
+(0.4 percent at a monthly rate)"). Percents go under the DESIGN keys (unit ``percent``);
+dollar changes go under ``<key>_change`` (``usd_billions``) so one indicator never mixes
+two meanings. The "Personal Income and Related Measures" table gives last month's percents
+(``prior_value``) and the real-PCE percent BEA writes as "less than 0.1 percent".
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from scraper.extract.base import FamilyResult, clause, find_paragraph, make, row_numbers
+from scraper.extract.numbers import NUM, clean_text, dollar_change, dollars, percent_change
+from scraper.extract.page import ReleasePage, Table
+from scraper.extract.titles import estimate_from_title, period_from_text, previous_period
+
+logger = logging.getLogger(__name__)
+
+_CHANGE = r"(?=\s*(?:-[^-]{0,80}-)?\s*(?:increased|decreased|rose|fell))"
+_PAREN_PERCENT = re.compile(rf"(?P<num>{NUM})\s?percent", re.I)
+_MAIN = (
+    # key, label, anchor, stop, table row
+    ("personal_income", "Personal income", rf"\bPersonal income{_CHANGE}",
+     r"Disposable personal income|, while", r"Current-dollar personal income"),
+    ("disposable_personal_income", "Disposable personal income",
+     rf"Disposable personal income(?: \(DPI\))?{_CHANGE}",
+     r"personal consumption expenditures|consumer spending", r"Current-dollar DPI"),
+    ("pce", "Personal consumption expenditures",
+     rf"personal consumption expenditures(?: \(PCE\))?{_CHANGE}|consumer spending{_CHANGE}",
+     r"Personal outlays", r"Current-dollar PCE"),
+    ("real_pce", "Real PCE", rf"\bReal PCE{_CHANGE}", None, r"Real PCE"),
+)
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    text: str
+    paragraphs: tuple[str, ...]
+    tables: tuple[Table, ...]
+    period: str | None
+    prior: str | None
+    estimate: str | None
+
+
+def _table_pair(ctx: _Ctx, row: str) -> tuple[float | None, float | None]:
+    """(current, previous month) percents from the related-measures table row."""
+    cells = row_numbers(ctx.tables, row)
+    current = cells[-1] if cells else None
+    previous = cells[-2] if len(cells) >= 2 else None
+    return current, previous
+
+
+def _signed_percent(part: str, change: float | None) -> float | None:
+    """'(0.4 percent ...)' after a dollar change, given the change's sign; None for
+    'less than 0.1 percent' (the table has the rounded value)."""
+    m = _PAREN_PERCENT.search(part)
+    if not m or re.search(r"less than\s*$", part[: m.start("num")], re.I):
+        return None
+    value = float(m.group("num"))
+    return -value if change is not None and change < 0 else value
+
+
+def _parse_main(ctx: _Ctx, result: FamilyResult) -> None:
+    for key, label, anchor, stop, row in _MAIN:
+        part = clause(ctx.text, anchor, stop) or ""
+        change = dollar_change(part) if part else None
+        table_now, table_prior = _table_pair(ctx, row)
+        pct = _signed_percent(part, change) if part else None
+        pct = table_now if pct is None else pct
+        result.add(make(key, label, ctx.period, ctx.estimate, pct, "percent",
+                        table_prior, ctx.prior))
+        result.add(make(f"{key}_change", f"{label} (change)", ctx.period, ctx.estimate,
+                        change, "usd_billions"))
+    now, before = _table_pair(ctx, r"Real DPI")
+    result.add(make("real_disposable_personal_income", "Real DPI", ctx.period, ctx.estimate,
+                    now, "percent", before, ctx.prior))
+
+
+def _parse_outlays_and_saving(ctx: _Ctx, result: FamilyResult) -> None:
+    outlays = clause(ctx.text, r"Personal outlays")
+    result.add(make("personal_outlays_change", "Personal outlays (change)", ctx.period,
+                    ctx.estimate, dollar_change(outlays) if outlays else None, "usd_billions"))
+    saving = clause(ctx.text, r"Personal saving was", r"personal saving rate")
+    result.add(make("personal_saving", "Personal saving", ctx.period, ctx.estimate,
+                    dollars(saving) if saving else None, "usd_billions"))
+    rate = clause(ctx.text, r"personal saving rate")
+    result.add(make("personal_saving_rate", "Personal saving rate", ctx.period, ctx.estimate,
+                    percent_change(rate) if rate else None, "percent_level"))
+
+
+def _parse_prices(ctx: _Ctx, result: FamilyResult) -> None:
+    """Month-on-month and year-on-year PCE price paragraphs, headline and core."""
+    core = r"Excluding food and energy, the PCE price index"
+    for pattern, unit in ((r"preceding month", "percent"), (r"one year ago", "percent_yoy")):
+        para = find_paragraph(ctx.paragraphs, rf"{pattern}.{{0,40}}PCE price index") or ""
+        head = clause(para, r"PCE price index", r"Excluding food and energy")
+        tail = clause(para, core)
+        monthly = unit == "percent"
+        for key, label, part, row in (
+            ("pce_price_index", "PCE price index", head, r"PCE price index"),
+            ("core_pce_price_index", "PCE price index excluding food and energy", tail,
+             r"PCE price index,? excluding food and energy"),
+        ):
+            value = percent_change(part) if part else None
+            now, before = _table_pair(ctx, row) if monthly else (None, None)
+            result.add(make(key, label, ctx.period, ctx.estimate,
+                            value if value is not None else now, unit, before, ctx.prior))
+
+
+def extract(page: ReleasePage, title: str) -> FamilyResult:
+    """Headline personal income and outlays figures of ``page``."""
+    period = period_from_text(title)
+    ctx = _Ctx(clean_text(page.text()), page.paragraphs, page.tables, period,
+               previous_period(period), estimate_from_title(title))
+    result = FamilyResult(expected=("personal_income", "disposable_personal_income", "pce",
+                                    "pce_price_index"))
+    if period is None:
+        result.problems.append("reference month not found in the title")
+    _parse_main(ctx, result)
+    _parse_outlays_and_saving(ctx, result)
+    _parse_prices(ctx, result)
+    return result
