@@ -103,6 +103,7 @@ class Figure(Base):
     __table_args__ = (
         UniqueConstraint("snapshot_id", "indicator", "period", name="uq_figure"),
         Index("ix_figures_indicator_period", "indicator", "period"),
+        Index("ix_figures_indicator_stated", "indicator", "stated_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -116,6 +117,8 @@ class Figure(Base):
     unit: Mapped[str] = mapped_column(String(30))
     prior_value: Mapped[float | None] = mapped_column(Float)
     prior_period: Mapped[str | None] = mapped_column(String(20))
+    # when BEA stated it: the release time, else when it was fetched (indexed for "latest")
+    stated_at: Mapped[datetime]
 
 
 class ScheduleEventRow(Base):

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from db.events import figure_record, release_record
 from db.models import Figure, Release, Snapshot
@@ -69,28 +69,30 @@ def _released():
 
 
 def latest_by_indicator(session: Session, indicator: str | None = None) -> list[FigureRow]:
-    """The most recently released value of each headline indicator."""
-    ranked = (
-        select(
-            Figure.id.label("figure_id"),
-            func.row_number()
-            .over(
-                partition_by=Figure.indicator,
-                order_by=(_released().desc(), Figure.period.desc(), Figure.id.desc()),
-            )
-            .label("rank"),
-        )
-        .join(Release, Release.id == Figure.release_id)
-        .join(Snapshot, Snapshot.id == Figure.snapshot_id)
-        .where(Release.current_snapshot_id == Figure.snapshot_id)
-    )
+    """The most recently stated value of each headline indicator.
+
+    One indexed lookup per indicator (figures by indicator, newest ``stated_at`` first),
+    so the answer stays fast however long the history grows.
+    """
+    indicators = select(Figure.indicator).distinct()
     if indicator:
-        ranked = ranked.where(Figure.indicator == indicator)
-    ranked_sq = ranked.subquery()
+        indicators = indicators.where(Figure.indicator == indicator)
+    wanted = indicators.subquery()
+    newest = aliased(Figure)
+    newest_release = aliased(Release)
+    newest_id = (
+        select(newest.id)
+        .join(newest_release, newest_release.id == newest.release_id)
+        .where(newest.indicator == wanted.c.indicator)
+        .where(newest_release.current_snapshot_id == newest.snapshot_id)
+        .order_by(newest.stated_at.desc(), newest.period.desc(), newest.id.desc())
+        .limit(1)
+        .correlate(wanted)
+        .scalar_subquery()
+    )
     stmt = (
         _base_select()
-        .join(ranked_sq, ranked_sq.c.figure_id == Figure.id)
-        .where(ranked_sq.c.rank == 1)
+        .join(wanted, Figure.id == newest_id)
         .order_by(Figure.indicator)
     )
     return _figure_rows(session.execute(stmt))

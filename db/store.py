@@ -177,10 +177,14 @@ def _insert_snapshot(
 
 
 def _insert_figures(
-    session: Session, release_id: int, snapshot_id: int, figures: tuple[FigureRecord, ...]
+    session: Session, release_id: int, snapshot_id: int, record: ReleaseRecord,
+    fetched: Fetched,
 ) -> None:
+    stated_at = record.released_at or fetched.fetched_at
     rows = [
-        {"release_id": release_id, "snapshot_id": snapshot_id, **f.to_json()} for f in figures
+        {"release_id": release_id, "snapshot_id": snapshot_id, "stated_at": stated_at,
+         **f.to_json()}
+        for f in record.figures
     ]
     insert_ignoring_duplicates(session, Figure.__table__, rows)
 
@@ -243,7 +247,7 @@ def store_snapshot(
     result = StoreResult(release.id, snapshot_id, new_release=created, new_snapshot=new_snapshot)
     if not new_snapshot:
         return result
-    _insert_figures(session, release.id, snapshot_id, record.figures)
+    _insert_figures(session, release.id, snapshot_id, record, fetched)
     _update_release_metadata(release, record, kind)
     if not _should_become_current(session, release, kind, record):
         return result

@@ -173,6 +173,7 @@ def upgrade() -> None:
     sa.Column('unit', sa.String(length=30), nullable=False),
     sa.Column('prior_value', sa.Float(), nullable=True),
     sa.Column('prior_period', sa.String(length=20), nullable=True),
+    sa.Column('stated_at', db.types.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['release_id'], ['releases.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['snapshot_id'], ['snapshots.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
@@ -180,6 +181,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('figures', schema=None) as batch_op:
         batch_op.create_index('ix_figures_indicator_period', ['indicator', 'period'], unique=False)
+        batch_op.create_index('ix_figures_indicator_stated', ['indicator', 'stated_at'], unique=False)
 
     op.create_table('outbox',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -216,6 +218,7 @@ def downgrade() -> None:
 
     op.drop_table('outbox')
     with op.batch_alter_table('figures', schema=None) as batch_op:
+        batch_op.drop_index('ix_figures_indicator_stated')
         batch_op.drop_index('ix_figures_indicator_period')
 
     op.drop_table('figures')
