@@ -41,12 +41,14 @@ class SmtpSettings:
 class DeliveryContext:
     """Everything a channel needs besides the subscription and the events.
 
-    ``http_client`` lets the delivery loop share one connection pool across many webhook
-    and Slack sends (httpx.Client is safe to share between threads); without it each send
-    opens and closes its own client.
+    ``http_transport`` lets the delivery loop share one connection pool across many webhook
+    and Slack sends (``httpx.HTTPTransport()``, safe to share between threads; the caller
+    closes it); without it each send opens and closes its own. It is a transport and not an
+    ``httpx.Client`` on purpose: a Client logs every request's full URL at INFO level, and
+    Slack/webhook URLs are secrets.
     """
 
     smtp: SmtpSettings | None = None
     timeout: float = DEFAULT_TIMEOUT
     user_agent: str = DEFAULT_USER_AGENT
-    http_client: httpx.Client | None = field(default=None, repr=False, compare=False)
+    http_transport: httpx.BaseTransport | None = field(default=None, repr=False, compare=False)

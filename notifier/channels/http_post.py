@@ -42,26 +42,41 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return max(0.0, (when - now).total_seconds())
 
 
+def _send(transport: httpx.BaseTransport, request: httpx.Request) -> httpx.Response:
+    response = transport.handle_request(request)
+    try:
+        response.read()
+    finally:
+        response.close()
+    return response
+
+
 def post(url: str, body: bytes, headers: dict[str, str], context: DeliveryContext) -> None:
-    """POST ``body``; return on 2xx, raise Transient/PermanentSendError otherwise."""
+    """POST ``body``; return on 2xx, raise Transient/PermanentSendError otherwise.
+
+    Goes straight to an httpx transport: no redirects followed, and none of httpx.Client's
+    request logging, which would write the secret URL to the log.
+    """
     masked = mask_url(url)
     try:
-        if context.http_client is not None:
-            response = context.http_client.post(
-                url, content=body, headers=headers, timeout=context.timeout
-            )
+        request = httpx.Request(
+            "POST", url, content=body, headers=headers,
+            extensions={"timeout": httpx.Timeout(context.timeout).as_dict()},
+        )  # fmt: skip
+        if context.http_transport is not None:
+            response = _send(context.http_transport, request)
         else:
-            with httpx.Client(timeout=context.timeout, follow_redirects=False) as client:
-                response = client.post(url, content=body, headers=headers)
+            with httpx.HTTPTransport() as transport:
+                response = _send(transport, request)
     except httpx.TimeoutException as exc:
         raise TransientSendError(
             f"{type(exc).__name__}: no answer from {masked} within {context.timeout:g} s"
         ) from None
+    except (httpx.InvalidURL, httpx.UnsupportedProtocol):
+        raise PermanentSendError(f"invalid URL {masked}") from None
     except httpx.TransportError as exc:
         detail = str(exc).replace(url, masked) or type(exc).__name__
         raise TransientSendError(f"{type(exc).__name__} posting to {masked}: {detail}") from None
-    except httpx.InvalidURL:
-        raise PermanentSendError(f"invalid URL {masked}") from None
     raise_for_status(response, masked)
 
 

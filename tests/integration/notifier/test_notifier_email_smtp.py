@@ -1,0 +1,114 @@
+"""E-mail alerts through a real aiosmtpd server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from notifier.channels import get_channel
+from notifier.channels.email import message_id
+from notifier.errors import PermanentSendError, TransientSendError
+from notifier.settings import DeliveryContext, SmtpSettings
+
+from_addr = "BEA Tracker <alerts@bea-tracker.example.org>"
+
+
+def _context(sink, **kw) -> DeliveryContext:
+    return DeliveryContext(smtp=SmtpSettings(sink.host, sink.port, from_addr, timeout=5, **kw))
+
+
+def test_alert_arrives_with_both_parts(smtp_sink, make_sub, script_event):
+    sub = make_sub("email", "alice@example.org")
+    get_channel("email").deliver(sub, [script_event], 42, _context(smtp_sink))
+
+    (received,) = smtp_sink.handler.received
+    assert received.rcpt_tos == ["alice@example.org"]
+    assert received.mail_from == "alerts@bea-tracker.example.org"
+    msg = received.message
+    assert msg["Subject"] == "BEA: GDP Q2 2026 (second) +1.5%"
+    assert msg["To"] == "alice@example.org"
+    assert msg["Message-ID"] == message_id(42, sub, [script_event], from_addr)
+    assert msg["Message-ID"].startswith("<outbox-42.")
+    assert msg.get_content_type() == "multipart/alternative"
+    plain = msg.get_body(("plain",)).get_content()
+    html = msg.get_body(("html",)).get_content()
+    assert "GDP <script>alert('x')</script> & Profits" in plain
+    assert "+1.5%" in plain and "+1.5%" in html
+    assert "<script>" not in html
+    assert "GDP &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; Profits" in html
+
+
+def test_a_retry_is_the_same_message(smtp_sink, make_sub, gdp_event):
+    sub = make_sub("email", "alice@example.org")
+    for _ in range(2):
+        get_channel("email").deliver(sub, [gdp_event], 43, _context(smtp_sink))
+    first, second = smtp_sink.handler.received
+    assert first.message["Message-ID"] == second.message["Message-ID"]
+
+
+def test_digest_subscription_gets_one_message(smtp_sink, make_sub, gdp_event, trade_event):
+    sub = make_sub("email", "bob@example.org", digest="daily")
+    get_channel("email").deliver(sub, [trade_event, gdp_event], 44, _context(smtp_sink))
+    (received,) = smtp_sink.handler.received
+    assert received.message["Subject"] == (
+        "BEA daily digest, 2026-09-03: 2 updates (GDP Q2 2026 (second) +1.5% and 1 more)"
+    )
+    plain = received.message.get_body(("plain",)).get_content()
+    assert "+1.5%" in plain and "-$88.6 billion" in plain
+
+
+def test_smtp_down_is_transient(make_sub, gdp_event, closed_port):
+    settings = SmtpSettings("127.0.0.1", closed_port, from_addr, timeout=2)
+    with pytest.raises(TransientSendError, match="ConnectionRefusedError"):
+        get_channel("email").deliver(
+            make_sub("email", "alice@example.org"), [gdp_event], 45, DeliveryContext(smtp=settings)
+        )
+
+
+def test_rejected_recipient_is_permanent(smtp_sink, make_sub, gdp_event):
+    sub = make_sub("email", "nobody@example.org")
+    with pytest.raises(PermanentSendError) as info:
+        get_channel("email").deliver(sub, [gdp_event], 46, _context(smtp_sink))
+    assert "550" in info.value.reason and "User unknown" in info.value.reason
+    assert smtp_sink.handler.received == []
+
+
+def test_temporarily_refused_recipient_is_transient(smtp_sink, make_sub, gdp_event):
+    sub = make_sub("email", "later@example.org")
+    with pytest.raises(TransientSendError, match="451"):
+        get_channel("email").deliver(sub, [gdp_event], 47, _context(smtp_sink))
+
+
+def test_login_and_the_password_never_logged(
+    smtp_auth_sink, smtp_credentials, make_sub, gdp_event, caplog
+):
+    user, password = smtp_credentials
+    caplog.set_level(logging.DEBUG)
+    ctx = _context(smtp_auth_sink, username=user, password=password)
+    get_channel("email").deliver(make_sub("email", "alice@example.org"), [gdp_event], 48, ctx)
+    assert smtp_auth_sink.handler.logins == [user]
+    assert len(smtp_auth_sink.handler.received) == 1
+    assert password not in caplog.text
+    assert password not in repr(ctx)
+
+
+def test_wrong_password_is_transient_and_not_echoed(smtp_auth_sink, make_sub, gdp_event):
+    ctx = _context(smtp_auth_sink, username="bea-tracker", password="wrong-password")
+    with pytest.raises(TransientSendError, match="login as 'bea-tracker' failed") as info:
+        get_channel("email").deliver(make_sub("email", "alice@example.org"), [gdp_event], 49, ctx)
+    assert "wrong-password" not in str(info.value)
+
+
+def test_invalid_address_is_permanent(smtp_sink, make_sub, gdp_event):
+    with pytest.raises(PermanentSendError, match="not a valid e-mail address"):
+        get_channel("email").deliver(
+            make_sub("email", "alice-at-example.org"), [gdp_event], 50, _context(smtp_sink)
+        )
+
+
+def test_missing_smtp_settings_is_permanent(make_sub, gdp_event):
+    with pytest.raises(PermanentSendError, match="no SMTP settings"):
+        get_channel("email").deliver(
+            make_sub("email", "alice@example.org"), [gdp_event], 51, DeliveryContext()
+        )

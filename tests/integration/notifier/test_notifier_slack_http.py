@@ -1,0 +1,76 @@
+"""Slack alerts to a real HTTP receiver standing in for hooks.slack.com."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from notifier.channels import get_channel
+from notifier.errors import PermanentSendError, TransientSendError
+from notifier.settings import DeliveryContext
+
+PATH = "/services/T0AAAAAAA/B0BBBBBBB/xoxSecretSlackToken"
+
+
+def _sub(make_sub, receiver, **kw):
+    return make_sub("slack", receiver.url_for(PATH), **kw)
+
+
+def test_block_kit_message(receiver, make_sub, gdp_event, caplog):
+    caplog.set_level(logging.DEBUG)
+    receiver.expect_oneshot_request(PATH, method="POST").respond_with_data("ok")
+    get_channel("slack").deliver(_sub(make_sub, receiver), [gdp_event], 42, DeliveryContext())
+
+    request, _ = receiver.log[0]
+    assert request.headers["Content-Type"] == "application/json"
+    body = json.loads(request.get_data())
+    assert body["text"] == "BEA: GDP Q2 2026 (second) +1.5%"
+    kinds = [b["type"] for b in body["blocks"]]
+    assert kinds == ["header", "section", "section", "actions"]
+    assert body["blocks"][0]["text"]["text"] == "BEA: GDP Q2 2026 (second) +1.5%"
+    fields = body["blocks"][2]["fields"]
+    assert fields[0]["text"] == "*Real GDP*\n+1.5%  (Q2 2026, second estimate)"
+    button = body["blocks"][3]["elements"][0]
+    assert button["url"] == gdp_event.release.url
+    ours = [r for r in caplog.records if not r.name.startswith("werkzeug")]  # the receiver's
+    assert any(r.name.startswith("notifier") for r in ours)
+    assert all("xoxSecretSlackToken" not in r.getMessage() for r in ours)
+
+
+def test_digest_message(receiver, make_sub, gdp_event, trade_event):
+    receiver.expect_oneshot_request(PATH).respond_with_data("ok")
+    sub = _sub(make_sub, receiver, digest="daily")
+    get_channel("slack").deliver(sub, [gdp_event, trade_event], 43, DeliveryContext())
+    body = json.loads(receiver.log[0][0].get_data())
+    assert body["text"].startswith("BEA daily digest")
+    sections = [b["text"]["text"] for b in body["blocks"] if b["type"] == "section"]
+    assert len(sections) == 2 and "-$88.6 billion" in sections[1]
+
+
+@pytest.mark.parametrize(
+    ("status", "text", "error", "retry_after"),
+    [
+        (404, "no_service", PermanentSendError, None),
+        (410, "channel_is_archived", PermanentSendError, None),
+        (400, "invalid_payload", PermanentSendError, None),
+        (500, "rollup_error", TransientSendError, None),
+        (429, "rate_limited", TransientSendError, 7.0),
+    ],
+)
+def test_slack_errors(receiver, make_sub, gdp_event, status, text, error, retry_after):
+    headers = {"Retry-After": "7"} if status == 429 else {}
+    receiver.expect_oneshot_request(PATH).respond_with_data(text, status=status, headers=headers)
+    with pytest.raises(error) as info:
+        get_channel("slack").deliver(_sub(make_sub, receiver), [gdp_event], 44, DeliveryContext())
+    assert text in info.value.reason
+    assert "xoxSecretSlackToken" not in str(info.value)
+    assert getattr(info.value, "retry_after", None) == retry_after
+
+
+def test_slack_down_is_transient(make_sub, gdp_event, closed_port):
+    sub = make_sub("slack", f"http://127.0.0.1:{closed_port}{PATH}")
+    with pytest.raises(TransientSendError) as info:
+        get_channel("slack").deliver(sub, [gdp_event], 45, DeliveryContext(timeout=2))
+    assert "xoxSecretSlackToken" not in str(info.value)

@@ -1,0 +1,57 @@
+"""Retry-After parsing and the HTTP status classification shared by Slack and webhooks."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import httpx
+import pytest
+
+from notifier.channels.http_post import parse_retry_after, raise_for_status
+from notifier.errors import PermanentSendError, TransientSendError
+
+NOW = datetime(2026, 9, 3, 12, 30, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("7", 7.0),
+        (" 120 ", 120.0),
+        ("0", 0.0),
+        ("Thu, 03 Sep 2026 12:30:30 GMT", 30.0),
+        ("Thu, 03 Sep 2026 12:00:00 GMT", 0.0),  # already past
+        ("soon", None),
+        ("-5", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_parse_retry_after(header, expected):
+    assert parse_retry_after(header, now=NOW) == expected
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "kind", "retry_after"),
+    [
+        (500, {}, TransientSendError, None),
+        (503, {"Retry-After": "30"}, TransientSendError, 30.0),
+        (429, {"Retry-After": "7"}, TransientSendError, 7.0),
+        (408, {}, TransientSendError, None),
+        (400, {}, PermanentSendError, None),
+        (404, {}, PermanentSendError, None),
+        (410, {}, PermanentSendError, None),
+        (301, {"Location": "https://elsewhere.example/"}, PermanentSendError, None),
+    ],
+)
+def test_raise_for_status(status, headers, kind, retry_after):
+    response = httpx.Response(status, headers=headers, text="channel_is_archived")
+    with pytest.raises(kind) as info:
+        raise_for_status(response, "https://hooks.slack.com/\u2026")
+    assert info.value.reason.startswith(f"HTTP {status} ")
+    assert "channel_is_archived" in info.value.reason
+    assert getattr(info.value, "retry_after", None) == retry_after
+
+
+def test_success_passes():
+    raise_for_status(httpx.Response(204), "https://example.org/\u2026")
