@@ -31,7 +31,24 @@ class RequestLog:
 
     def __init__(self) -> None:
         self._records: list[RequestRecord] = []
+        self._in_flight = 0
         self._changed = threading.Condition()
+
+    @property
+    def in_flight(self) -> int:
+        """Requests received but not yet answered (e.g. held by a ``delay`` fault)."""
+        with self._changed:
+            return self._in_flight
+
+    def request_started(self) -> None:
+        with self._changed:
+            self._in_flight += 1
+            self._changed.notify_all()
+
+    def request_finished(self) -> None:
+        with self._changed:
+            self._in_flight -= 1
+            self._changed.notify_all()
 
     def append(self, record: RequestRecord) -> None:
         with self._changed:

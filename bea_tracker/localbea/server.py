@@ -71,16 +71,21 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         conditional = ("If-None-Match" in self.headers
                        or "If-Modified-Since" in self.headers)
-        reply = self.server.site.respond(method, url.path, self.headers)
         self.close_connection = True
-        stopped = bool(reply.delay) and self.server.stopping.wait(reply.delay)
-        # Logged before answering: once a client has its answer, the log shows it.
-        self.server.log.append(RequestRecord(
-            method, url.path, url.query, 0 if stopped else reply.status, conditional,
-            arrived, self.headers.get("User-Agent", ""),
-        ))
-        if not stopped:
-            self._send(method, reply)
+        log = self.server.log
+        log.request_started()
+        try:
+            reply = self.server.site.respond(method, url.path, self.headers)
+            stopped = bool(reply.delay) and self.server.stopping.wait(reply.delay)
+            # Logged before answering: once a client has its answer, the log shows it.
+            log.append(RequestRecord(
+                method, url.path, url.query, 0 if stopped else reply.status, conditional,
+                arrived, self.headers.get("User-Agent", ""),
+            ))
+            if not stopped:
+                self._send(method, reply)
+        finally:
+            log.request_finished()
 
     def _send(self, method: str, reply: Reply) -> None:
         self.send_response(reply.status)
