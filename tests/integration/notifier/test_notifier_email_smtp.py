@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 
 import pytest
 
@@ -10,6 +11,7 @@ from notifier.channels import get_channel
 from notifier.channels.email import message_id
 from notifier.errors import PermanentSendError, TransientSendError
 from notifier.settings import DeliveryContext, SmtpSettings
+from notifier.testmessage import send_test_message
 
 from_addr = "BEA Tracker <alerts@bea-tracker.example.org>"
 
@@ -112,3 +114,14 @@ def test_missing_smtp_settings_is_permanent(make_sub, gdp_event):
         get_channel("email").deliver(
             make_sub("email", "alice@example.org"), [gdp_event], 51, DeliveryContext()
         )
+
+
+def test_test_message_goes_through_the_real_channel(smtp_sink, make_sub):
+    sub = make_sub("email", "alice@example.org", name="GDP watchers")
+    now = datetime(2026, 9, 3, 13, 0, tzinfo=timezone.utc)
+    send_test_message(sub, _context(smtp_sink), now)
+    send_test_message(sub, _context(smtp_sink), now)
+    first, second = smtp_sink.handler.received
+    assert first.message["Subject"] == "BEA: Test alert from bea-tracker"
+    assert "subscription 7 (GDP watchers)" in first.message.get_body(("plain",)).get_content()
+    assert first.message["Message-ID"] != second.message["Message-ID"]

@@ -7,6 +7,7 @@ import hmac
 import json
 import logging
 import time
+from email.utils import formatdate
 
 import httpx
 import pytest
@@ -132,8 +133,6 @@ def test_rate_limit_carries_retry_after(receiver, make_sub, gdp_event):
 
 
 def test_retry_after_as_http_date(receiver, make_sub, gdp_event):
-    from email.utils import formatdate
-
     when = formatdate(time.time() + 120, usegmt=True)
     receiver.expect_oneshot_request(PATH).respond_with_data(
         "", status=503, headers={"Retry-After": when}
