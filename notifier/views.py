@@ -135,6 +135,13 @@ def event_view(event: EventRecord) -> EventView:
     return builder(event)
 
 
+def _link(url: str | None) -> str | None:
+    """Only http(s) links reach an href or a Slack button (no ``javascript:`` from a page)."""
+    if url and url.lower().startswith(("https://", "http://")):
+        return url
+    return None
+
+
 def _subject(kind: str, headline: str) -> str:
     prefix = _SUBJECT_PREFIXES.get(kind, "BEA")
     return one_line(f"{prefix}: {headline}", SUBJECT_LIMIT)
@@ -174,7 +181,7 @@ def _new_release(event: EventRecord) -> EventView:
         subject=_subject(event.kind, headline),
         headline=one_line(headline, SUBJECT_LIMIT),
         title=title,
-        url=release.url if release else None,
+        url=_link(release.url) if release else None,
         lead=release.lead if release else None,
         summary=tuple(f"{f.label} ({f.caption}): {f.value}" for f in figures),
         figures=figures,
@@ -203,7 +210,7 @@ def _revision(event: EventRecord) -> EventView:
         subject=_subject(event.kind, headline),
         headline=one_line(headline, SUBJECT_LIMIT),
         title=title,
-        url=release.url if release else None,
+        url=_link(release.url) if release else None,
         lead=None,
         summary=tuple(r.sentence for r in revisions) or (title,),
         revisions=revisions,
@@ -258,7 +265,7 @@ def _source_problem(event: EventRecord) -> EventView:
         subject=_subject(event.kind, headline),
         headline=headline,
         title=headline,
-        url=release.url if release else None,
+        url=_link(release.url) if release else None,
         lead=None,
         summary=(message,),
         details=tuple(rows),

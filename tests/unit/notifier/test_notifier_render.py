@@ -132,3 +132,9 @@ def test_render_events_chooses_layout(events):
         render_events([])
     with pytest.raises(ValueError):
         render_digest([])
+
+
+def test_only_http_links_are_rendered(events):
+    release = replace(events["gdp"].release, url="javascript:alert(1)")
+    alert = render_alert(replace(events["gdp"], release=release))
+    assert "javascript:" not in alert.html and "javascript:" not in alert.text
