@@ -108,12 +108,14 @@ GDP_SERIES = "GDP (Advance Estimate)"
 GDP_PERIOD = "2nd Quarter 2026"
 
 
-def synthetic_gdp_release(starts_at: datetime, *, seq: int | None = None) -> SyntheticRelease:
+def synthetic_gdp_release(starts_at: datetime, *, seq: int | None = None,
+                          path: str | None = None) -> SyntheticRelease:
     """The next GDP release, simulated with BEA's real GDP advance page for Q2 2026.
 
     The page is the real capture (a real layout and real figures: real GDP +1.5%, Q1
     +2.1%, next release August 26, 2026). Its path follows BEA's rule for the year of
-    ``starts_at`` in Eastern time, so for a 2026 start it is BEA's real path. The feed
+    ``starts_at`` in Eastern time, so for a 2026 start it is BEA's real path and the page
+    is byte for byte the capture; at any other path its canonical link follows. The feed
     item is BEA's real "GDP" item (Second Estimate) with the advance page's title, link,
     lead paragraph, figures and next release date; ``<vintage>`` and ``<dbId>`` are left
     empty, as in BEA's feed item for its last advance estimate (so the feed does not
@@ -122,14 +124,17 @@ def synthetic_gdp_release(starts_at: datetime, *, seq: int | None = None) -> Syn
     ``seq`` makes a distinct release for repeated runs (benchmarks): the series becomes
     "GDP (Advance Estimate) Synthetic <seq>", renamed in the page title too, and the path
     is what BEA's slug rule gives for that title. Figures stay those of the real page.
+
+    ``path`` overrides the path (page, link and guid), e.g. a slug BEA cut short, so
+    that predicting the URL from the title misses and only the feed finds the release.
     """
     series = GDP_SERIES if seq is None else f"{GDP_SERIES} Synthetic {seq}"
     title = f"{series}, {GDP_PERIOD}"
     page = data.load(data.GDP_ADVANCE_FILE)
     slug = "gdp-advance-estimate" + ("" if seq is None else f"-synthetic-{seq}")
     year = starts_at.astimezone(feed.EASTERN).year
-    path = f"/news/{year}/{slug}-2nd-quarter-2026"
-    if seq is not None:
+    path = path or f"/news/{year}/{slug}-2nd-quarter-2026"
+    if seq is not None or path != data.GDP_ADVANCE_PATH:
         real_title = f"{GDP_SERIES}, {GDP_PERIOD}".encode()
         page = page.replace(real_title, title.encode())
         page = page.replace(data.GDP_ADVANCE_PATH.encode(), path.encode())

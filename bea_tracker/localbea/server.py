@@ -218,11 +218,11 @@ class LocalBea:
         ))
 
     def huge(self, path: str, size_bytes: int, *, announce_length: bool = True,
-             times: int | None = 1) -> None:
+             content_type: str = data.CONTENT_TYPES["html"], times: int | None = 1) -> None:
         """Queue a 200 with a ``size_bytes`` HTML body, streamed (no Content-Length if
         ``announce_length`` is False, so only counting bytes can stop it)."""
         self._site.script(_path(path), Scripted(
-            huge_size=size_bytes, announce_length=announce_length,
+            huge_size=size_bytes, announce_length=announce_length, content_type=content_type,
             remaining=times_or_none(times), etag=huge_etag(size_bytes),
         ))
 

@@ -156,3 +156,16 @@ def test_several_synthetic_releases_stack_newest_first(bea, client):
 def test_publish_needs_an_aware_time(bea):
     with pytest.raises(ValueError):
         bea.publish(synthetic_gdp_release(_now()), at=datetime(2026, 11, 25, 9, 30))
+
+
+def test_path_override_makes_url_prediction_miss(bea, client):
+    at = _now() - timedelta(seconds=1)
+    release = synthetic_gdp_release(at, path="/news/2026/gdp-advance-estimate-2nd-quarter")
+    bea.remove(data.GDP_ADVANCE_PATH)  # else the bundled real page answers the prediction
+    bea.publish(release, at=at)
+    assert client.get(bea.url("/news/2026/gdp-advance-estimate-2nd-quarter")).status_code == 200
+    assert client.get(bea.url(data.GDP_ADVANCE_PATH)).status_code == 404
+    top = feedparser.parse(client.get(bea.feed_url).content).entries[0]
+    assert top.link == bea.url("/news/2026/gdp-advance-estimate-2nd-quarter")
+    assert b'href="https://www.bea.gov/news/2026/gdp-advance-estimate-2nd-quarter"' in (
+        release.page)
