@@ -223,6 +223,8 @@ class PollLog(Base):
     last_modified: Mapped[str | None] = mapped_column(String(100))
     size: Mapped[int | None]
     error: Mapped[str | None] = mapped_column(Text)
+    # the body, compressed, kept only when it could not be used (so nothing is lost)
+    raw_zlib: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class SourceHealth(Base):

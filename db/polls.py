@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from datetime import datetime
 
 from sqlalchemy import select
@@ -47,12 +48,15 @@ def log_poll(
     last_modified: str | None = None,
     size: int | None = None,
     error: str | None = None,
+    unusable_body: bytes | None = None,
 ) -> None:
+    """Log one HTTP poll; a body that could not be used is kept, compressed."""
     session.add(
         PollLog(
             url=url, kind=kind, started_at=started_at, duration_ms=duration_ms, status=status,
             not_modified=not_modified, etag=etag, last_modified=last_modified, size=size,
             error=error,
+            raw_zlib=zlib.compress(unusable_body) if unusable_body is not None else None,
         )
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -31,6 +32,18 @@ def _same_time(a: datetime | None, b: datetime | None) -> bool:
     return abs((a - b).total_seconds()) < 1
 
 
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
+
+
+def schedule_key(title: str, period: str | None, starts_at: datetime | None) -> tuple[str, str]:
+    """(title, period) identifies a scheduled release; a period without a year
+    ("Annual Update") gets the year of its date, so two years' updates stay apart."""
+    period = period or ""
+    if starts_at is not None and not _YEAR.search(period):
+        period = f"{period} {starts_at.year}".strip()
+    return title, period
+
+
 def store_schedule(
     session: Session, schedule: ScheduleRecord, *, baseline: bool = False
 ) -> ScheduleUpdate:
@@ -43,7 +56,7 @@ def store_schedule(
     existing = {(r.title, r.period): r for r in session.scalars(select(ScheduleEventRow))}
     first_time = not existing
     for ev in schedule.events:
-        key = (ev.title, ev.period or "")
+        key = schedule_key(ev.title, ev.period, ev.starts_at)
         row = existing.get(key)
         if row is not None and _same_time(row.starts_at, ev.starts_at):
             update.unchanged += 1
@@ -51,7 +64,7 @@ def store_schedule(
         previous = row.starts_at if row is not None else None
         if row is None:
             row = ScheduleEventRow(
-                title=ev.title, period=ev.period or "", starts_at=ev.starts_at,
+                title=key[0], period=key[1], starts_at=ev.starts_at,
                 category=ev.category, first_seen_at=now, updated_at=now,
             )
             session.add(row)

@@ -64,6 +64,7 @@ def upgrade() -> None:
     sa.Column('last_modified', sa.String(length=100), nullable=True),
     sa.Column('size', sa.Integer(), nullable=True),
     sa.Column('error', sa.Text(), nullable=True),
+    sa.Column('raw_zlib', sa.LargeBinary(), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('poll_log', schema=None) as batch_op:
