@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from db.polls import log_poll, note_source_result
@@ -42,8 +43,10 @@ class PageSink:
         baseline: bool = False,
         history: bool = False,
         failure_threshold: int = 3,
+        on_outcome: Callable[[CrawlOutcome], None] | None = None,
     ) -> None:
         self.database = database
+        self.on_outcome = on_outcome
         self.baseline = baseline
         self.history = history
         self.failure_threshold = failure_threshold
@@ -54,6 +57,8 @@ class PageSink:
         outcome = self._store(item) if isinstance(item, PageItem) else self._failed(item)
         with self._lock:
             self.outcomes.append(outcome)
+        if self.on_outcome is not None:
+            self.on_outcome(outcome)
         return outcome
 
     def _store(self, item: PageItem) -> CrawlOutcome:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -109,12 +110,18 @@ class Poller:
             )
 
     async def crawl(self, pages: list[PageRequest], *, baseline: bool = False,
-                    history: bool = False) -> list[CrawlOutcome]:
-        """Fetch release pages with the Scrapy spider and store what they say."""
+                    history: bool = False,
+                    on_outcome: Callable[[CrawlOutcome], None] | None = None,
+                    ) -> list[CrawlOutcome]:
+        """Fetch release pages with the Scrapy spider and store what they say.
+
+        ``on_outcome`` is called (from a worker thread) as each page is done, for progress.
+        """
         if not pages:
             return []
         sink = PageSink(self.database, baseline=baseline, history=history,
-                        failure_threshold=self.settings.failure_threshold)
+                        failure_threshold=self.settings.failure_threshold,
+                        on_outcome=on_outcome)
         await self.runner.crawl(ReleaseSpider, pages=pages, sink=sink)
         return sink.outcomes
 
