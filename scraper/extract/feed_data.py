@@ -77,8 +77,9 @@ def _extras(item: Element) -> ItemExtras:
         extra.current = _point(main.find("current") if main is not None else None)
         extra.previous = _point(main.find("previous") if main is not None else None)
         for sup in data.findall("supplemental"):
+            name = clean_text(sup.get("name"))
             extra.supplementals.append(
-                (clean_text(sup.get("name")), _point(sup.find("current")), _point(sup.find("previous")))
+                (name, _point(sup.find("current")), _point(sup.find("previous")))
             )
     else:  # the pre-2019 layout: the same values as flat children of <item>
         flat = _point(item)

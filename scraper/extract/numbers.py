@@ -16,7 +16,9 @@ logger = logging.getLogger(__name__)
 _DASHES = ("\u2013", "\u2212", "\u2014", "\u2012")
 
 NUM = r"[-+]?\d[\d,]*(?:\.\d+)?"
-DOLLARS = rf"(?P<sign>[-+])?\s?\$\s?(?P<num>\d[\d,]*(?:\.\d+)?)\s?(?P<scale>billion|trillion|million)"
+DOLLARS = (
+    r"(?P<sign>[-+])?\s?\$\s?(?P<num>\d[\d,]*(?:\.\d+)?)\s?(?P<scale>billion|trillion|million)"
+)
 _DOLLARS_RE = re.compile(DOLLARS, re.I)
 _UP = r"increased|rose|grew|increase|up|widened"
 _DOWN = r"decreased|fell|declined|decrease|down|narrowed"
@@ -44,7 +46,7 @@ _PRIOR_RE = re.compile(
     re.I,
 )
 _SIGNED_RE = re.compile(
-    rf"(?P<sign>[-+])?\s?\$?\s?(?P<num>\d[\d,]*(?:\.\d+)?)\s?"
+    r"(?P<sign>[-+])?\s?\$?\s?(?P<num>\d[\d,]*(?:\.\d+)?)\s?"
     r"(?P<scale>billion|trillion|million|bln|b|t|%)?\s*$",
     re.I,
 )

@@ -195,5 +195,6 @@ def read_page(html: str | bytes) -> ReleasePage:
     if not any(_LEAD_HINT.search(p) for p in page.paragraphs[:6]):
         where = "in the release body" if body is not None else "(release body container missing)"
         page.problems.append(f"headline paragraph not found {where}; searched the whole page")
-        page.paragraphs, page.table_rows = _fallback_blocks(decode_html(_strip_xml_declaration(data)))
+        text = decode_html(_strip_xml_declaration(data))
+        page.paragraphs, page.table_rows = _fallback_blocks(text)
     return page

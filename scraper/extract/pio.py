@@ -20,7 +20,8 @@ from scraper.extract.titles import estimate_from_title, period_from_text, previo
 
 logger = logging.getLogger(__name__)
 
-_CHANGE = r"(?=\s*(?:-[^-]{0,80}-)?\s*(?:increased|decreased|rose|fell))"
+# the verb may follow an aside: "(DPI)-personal income less taxes-increased" or ", ... ,"
+_CHANGE = r"(?=\s*(?:[-,][^-,]{0,80}[-,])?\s*(?:increased|decreased|rose|fell))"
 _PAREN_PERCENT = re.compile(rf"(?P<num>{NUM})\s?percent", re.I)
 _MAIN = (
     # key, label, anchor, stop, table row

@@ -17,11 +17,13 @@ logger = logging.getLogger(__name__)
 MONTHS = {
     name: i
     for i, name in enumerate(
-        "january february march april may june july august september october november december".split(),
+        "january february march april may june july august september october november "
+        "december".split(),
         start=1,
     )
 }
-_ORDINALS = {"1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "first": 1, "second": 2, "third": 3, "fourth": 4}
+_ORDINALS = {"1st": 1, "2nd": 2, "3rd": 3, "4th": 4,
+             "first": 1, "second": 2, "third": 3, "fourth": 4}
 _MONTH_RE = re.compile(r"\b(" + "|".join(MONTHS) + r")\.?\s+(?:\d{1,2},?\s+)?(\d{4})\b", re.I)
 _QUARTER_RE = re.compile(
     r"\b(1st|2nd|3rd|4th|first|second|third|fourth)\s+quarter(?:\s+and\s+year)?(?:\s+of)?,?\s+(\d{4})",
@@ -45,7 +47,8 @@ _FAMILY_SLUGS = (
     (FAMILY_PIO, re.compile(r"/personal-income-and-outlays-")),
     (FAMILY_TRADE, re.compile(r"/us-international-trade-goods-and-services-")),
     (FAMILY_ITA, re.compile(r"/us-international-(transactions|investment-position)-")),
-    (FAMILY_GDP, re.compile(r"/(gdp|gross-domestic-product)-(?!(state|county|industry|metro|puerto|guam|american|us-virgin|commonwealth|cnmi|for)\b)")),
+    (FAMILY_GDP, re.compile(r"/(gdp|gross-domestic-product)-(?!(state|county|industry|metro"
+                            r"|puerto|guam|american|us-virgin|commonwealth|cnmi|for)\b)")),
 )
 SERIES_NAMES = {
     FAMILY_GDP: "GDP",
