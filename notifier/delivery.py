@@ -1,0 +1,161 @@
+"""Sending due outbox rows: bounded concurrency, retries with backoff, dead letters.
+
+Each row is leased (committed as ``sending``) before its send and marked right after, each
+in its own transaction, so a crash mid-send leaves a lease that expires and is retried,
+and a finished send is never repeated by a later run. Receivers can deduplicate the rare
+send that completed just before a crash: e-mails carry a Message-ID derived from the row,
+webhooks an ``Idempotency-Key`` header.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from db.events import event_record
+from db.models import Event
+from db.outbox import Lease, lease_due, mark_dead, mark_retry, mark_sent
+from db.records import EventRecord, Subscription
+from db.session import Database
+from notifier.channels import get_channel
+from notifier.errors import PermanentSendError, SendError, TransientSendError
+from notifier.settings import DeliveryContext
+from notifier.subscriptions import get_subscription
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DeliveryPolicy:
+    max_attempts: int = 8
+    backoff: float = 30.0
+    backoff_max: float = 3600.0
+    lease: float = 120.0
+    concurrency: int = 16
+
+    def retry_delay(self, attempts: int, retry_after: float | None) -> float:
+        """Exponential backoff with full jitter on top of half the step, at least what the
+        receiver asked for in Retry-After."""
+        step = min(self.backoff_max, self.backoff * (2 ** max(0, attempts - 1)))
+        delay = step / 2 + random.uniform(0, step / 2)
+        return max(delay, retry_after or 0.0)
+
+
+@dataclass
+class Job:
+    """One send: a row, or a digest's rows for one subscription."""
+
+    subscription: Subscription
+    events: list[EventRecord]
+    outbox_ids: list[int]
+    attempts: int
+
+    @property
+    def send_id(self) -> int:
+        return min(self.outbox_ids)
+
+
+@dataclass
+class DeliverySummary:
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        return f"delivered {self.sent}, will retry {self.retried}, dead {self.dead}"
+
+
+ContextFactory = Callable[[str], DeliveryContext]
+
+
+def _claim(database: Database, now: datetime, policy: DeliveryPolicy) -> list[Job]:
+    with database.unit_of_work() as session:
+        leases = lease_due(session, now, timedelta(seconds=policy.lease))
+        return _jobs(session, leases)
+
+
+def _jobs(session, leases: list[Lease]) -> list[Job]:  # noqa: ANN001 - Session
+    jobs: dict[tuple[int, int], Job] = {}
+    for lease in leases:
+        sub = get_subscription(session, lease.subscription_id)
+        event = session.get(Event, lease.event_id)
+        if sub is None or event is None:
+            continue
+        key = (sub.id, 0 if sub.digest else lease.outbox_id)
+        job = jobs.setdefault(key, Job(sub, [], [], lease.attempts))
+        job.events.append(event_record(session, event))
+        job.outbox_ids.append(lease.outbox_id)
+        job.attempts = max(job.attempts, lease.attempts)
+    return list(jobs.values())
+
+
+def _send(job: Job, context_for: ContextFactory) -> None:
+    context = context_for(job.subscription.kind)
+    get_channel(job.subscription.kind).deliver(
+        job.subscription, job.events, job.send_id, context
+    )
+
+
+def _record(database: Database, job: Job, error: SendError | None,
+            policy: DeliveryPolicy, summary: DeliverySummary) -> None:
+    now = datetime.now(timezone.utc)
+    with database.unit_of_work() as session:
+        if error is None:
+            mark_sent(session, job.outbox_ids, now)
+            summary.sent += len(job.outbox_ids)
+            return
+        give_up = isinstance(error, PermanentSendError) or job.attempts >= policy.max_attempts
+        if give_up:
+            mark_dead(session, job.outbox_ids, error.reason)
+            summary.dead += len(job.outbox_ids)
+        else:
+            retry_after = error.retry_after if isinstance(error, TransientSendError) else None
+            delay = policy.retry_delay(job.attempts, retry_after)
+            mark_retry(session, job.outbox_ids, error.reason, now + timedelta(seconds=delay))
+            summary.retried += len(job.outbox_ids)
+    summary.errors.append(error.reason)
+    logger.warning(
+        "%s to subscription %d (outbox %s) failed, attempt %d: %s%s",
+        job.subscription.kind, job.subscription.id, job.send_id, job.attempts, error.reason,
+        " -- giving up" if give_up else "",
+    )
+
+
+async def deliver_due(
+    database: Database,
+    context_for: ContextFactory,
+    policy: DeliveryPolicy,
+    now: datetime | None = None,
+) -> DeliverySummary:
+    """Send every due row once (retries wait for their time); never raises on send errors.
+
+    ``context_for(kind)`` builds the channel context; it may raise SendError (e.g. the SMTP
+    password's variable is unset), which fails that send like any other.
+    """
+    summary = DeliverySummary()
+    jobs = await asyncio.to_thread(
+        _claim, database, now or datetime.now(timezone.utc), policy)
+    if not jobs:
+        return summary
+    gate = asyncio.Semaphore(policy.concurrency)
+
+    async def run(job: Job) -> None:
+        async with gate:
+            try:
+                await asyncio.to_thread(_send, job, context_for)
+                error = None
+            except SendError as exc:
+                error = exc
+            except Exception as exc:  # a bug in a channel must not stop the others
+                logger.exception("unexpected error sending outbox %s", job.send_id)
+                error = TransientSendError(f"unexpected {type(exc).__name__}")
+            await asyncio.to_thread(_record, database, job, error, policy, summary)
+
+    await asyncio.gather(*(run(job) for job in jobs))
+    logger.info("%s", summary.line())
+    return summary

@@ -1,0 +1,61 @@
+"""A local BEA, an SMTP sink and a webhook receiver, with a config pointing at them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from bea_tracker.localbea import LocalBea
+from bea_tracker.sinks import SmtpSink, WebhookSink
+
+BEA_TRACKER = str(Path(sys.executable).with_name("bea-tracker"))
+
+
+@pytest.fixture
+def bea() -> Iterator[LocalBea]:
+    with LocalBea() as server:
+        yield server
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpSink]:
+    with SmtpSink() as sink:
+        yield sink
+
+
+@pytest.fixture
+def hooks() -> Iterator[WebhookSink]:
+    with WebhookSink() as sink:
+        yield sink
+
+
+@pytest.fixture
+def config_path(write_config, bea, smtp) -> Path:
+    return write_config({
+        "bea": bea.config(),
+        "smtp": {"host": smtp.host, "port": smtp.port, "from": "alerts@bea-tracker.test",
+                 "timeout": "5s"},
+        "polling": {"timeout": "5s"},
+        "delivery": {"backoff": "1s", "backoff_max": "2s", "max_attempts": 3, "lease": "3s"},
+    })
+
+
+@pytest.fixture
+def tracker(config_path) -> Callable[..., subprocess.CompletedProcess]:
+    """Run the installed ``bea-tracker`` as a user would, in its own process."""
+
+    def run(*args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess:
+        result = subprocess.run(
+            [BEA_TRACKER, "--config", str(config_path), *args],
+            capture_output=True, text=True, timeout=timeout,
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(f"bea-tracker {' '.join(args)} exited {result.returncode}:\n"
+                                 f"{result.stdout}\n{result.stderr}")
+        return result
+
+    return run
