@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from lxml import etree
 from parsel import Selector
 
 from scraper.extract.numbers import clean_text
@@ -84,8 +86,25 @@ def decode_html(html: str | bytes) -> str:
 
 
 def _el_text(el: Any) -> str:
-    """Text of an lxml element; cheaper than a parsel ``string()`` call per element."""
-    return clean_text("".join(el.itertext()))
+    """Text of an lxml element (C-level; ~10x cheaper than a ``string()`` XPath call)."""
+    return clean_text(etree.tostring(el, method="text", encoding=str, with_tail=False))
+
+
+_LOCAL = threading.local()
+
+
+def _selector(data: bytes) -> Selector:
+    """A parsel Selector over ``data``, built on a per-thread reusable lxml HTML parser."""
+    parser = getattr(_LOCAL, "parser", None)
+    if parser is None:
+        parser = _LOCAL.parser = etree.HTMLParser(recover=True, encoding="utf-8")
+    try:
+        root = etree.fromstring(data, parser=parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        root = None
+    if root is None:  # lxml gives up on some junk; parsel's own path is more forgiving
+        return Selector(body=data, encoding="utf-8", type="html")
+    return Selector(root=root, type="html")
 
 
 def _parse_tables(body: Any) -> tuple[Table, ...]:
@@ -187,7 +206,7 @@ def read_page(html: str | bytes) -> ReleasePage:
     if b"<" not in data:
         page.problems.append("not HTML: no markup found")
         return page
-    sel = Selector(body=_strip_xml_declaration(data) or b"<html/>", encoding="utf-8", type="html")
+    sel = _selector(_strip_xml_declaration(data) or b"<html/>")
     body = _read_landmarks(sel, page)
     if body is not None:
         page.paragraphs = _blocks(body)
