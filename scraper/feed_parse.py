@@ -71,8 +71,8 @@ def _plain(description: str | None) -> str | None:
     if not description:
         return None
     text = html.unescape(_TAGS.sub(" ", description))
-    text = clean_text(re.sub(r"\bFull Text\s*$", "", clean_text(_TAGS.sub(" ", text))))
-    return text or None
+    text = clean_text(_TAGS.sub(" ", text))  # again: some items escape their HTML twice
+    return clean_text(re.sub(r"\bFull Text$", "", text)) or None
 
 
 def _identity(entry: dict, label: str, permalink: bool,
@@ -149,6 +149,8 @@ def _not_a_feed_note(data: bytes, parsed: dict) -> str | None:
 
 def parse_feed(data: bytes) -> FeedRecord:
     """Parse BEA's RSS bytes into a FeedRecord; never raises, never touches the network."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
     if not data or not data.strip():
         return FeedRecord(title=None, updated=None, problems=("empty feed document",))
     problems: list[str] = []
