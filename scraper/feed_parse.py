@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 _TAGS = re.compile(r"<!--.*?-->|<[^>]+>", re.S)
 _HTML_START = re.compile(rb"^\s*(<!doctype html|<html|<head|<body)", re.I)
+_HTML_TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.I | re.S)
 _BASE = "https://www.bea.gov"
 
 
@@ -142,8 +143,9 @@ def _not_a_feed_note(data: bytes, parsed: dict) -> str | None:
     if parsed.get("version") or parsed.get("entries"):
         return None
     if _HTML_START.search(data[:2048]):
-        title = clean_text(parsed.get("feed", {}).get("title")) or "untitled"
-        return f"not a feed: the document is an HTML page ({title!r})"
+        m = _HTML_TITLE.search(data[:8192])
+        title = clean_text(html.unescape(m.group(1).decode("utf-8", "replace"))) if m else ""
+        return f"not a feed: the document is an HTML page ({title or 'untitled'!r})"
     return "not a feed: no RSS or Atom structure found"
 
 

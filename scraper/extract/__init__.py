@@ -66,7 +66,7 @@ def _status(fields: GenericFields, result: FamilyResult | None) -> tuple[str, li
         if missing:
             problems.append("headline figures not found: " + ", ".join(missing))
     if not fields.title or (fields.released_at is None and not figures):
-        return EXTRACTION_FAILED, ["not a BEA release page (no title or release date)"] + problems
+        return EXTRACTION_FAILED, problems
     if result is not None and (result.missing() or result.problems):
         return EXTRACTION_PARTIAL, problems
     if fields.released_at is None or fields.lead is None:
@@ -86,6 +86,8 @@ def extract_release(html: str | bytes, url: str) -> ReleaseRecord:
                              problems=(f"extraction error: {exc!r}",))
     status, problems = _status(fields, result)
     page_problems = [p for p in page.problems if p not in problems]
+    if status == EXTRACTION_FAILED:
+        page_problems.insert(0, "not a BEA release page (no title or release date)")
     return ReleaseRecord(
         url=url,
         title=fields.title or "",

@@ -33,7 +33,7 @@ def test_junk_page_fails_cleanly(data: bytes) -> None:
     record = extract_release(data, "https://www.bea.gov/news/2026/x")
     assert record.extraction == EXTRACTION_FAILED
     assert record.figures == ()
-    assert any("not a BEA release page" in p for p in record.problems)
+    assert record.problems[0] == "not a BEA release page (no title or release date)"
 
 
 def test_page_truncated_after_the_title_is_partial() -> None:
@@ -108,7 +108,8 @@ def test_cp1252_bytes_do_not_raise() -> None:
 def test_html_error_page_served_as_the_feed() -> None:
     record = parse_feed(ERROR_PAGE)
     assert record.items == ()
-    assert any("not a feed: the document is an HTML page" in p for p in record.problems)
+    assert record.problems == (
+        "not a feed: the document is an HTML page ('503 Service Unavailable')",)
 
 
 @pytest.mark.parametrize("data", [b"", b"  \n", b"\x00\x01", b"just text", b"{}"])
