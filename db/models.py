@@ -123,11 +123,15 @@ class Figure(Base):
 
 class ScheduleEventRow(Base):
     __tablename__ = "schedule_events"
-    __table_args__ = (UniqueConstraint("title", "period", name="uq_schedule_event"),)
+    __table_args__ = (
+        UniqueConstraint("title", "period", "key_year", name="uq_schedule_event"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String(500))
     period: Mapped[str] = mapped_column(String(100), default="")
+    # the year of a period that names none ("Annual Update"), else 0: keeps years apart
+    key_year: Mapped[int] = mapped_column(Integer, default=0)
     starts_at: Mapped[datetime | None]
     category: Mapped[str | None] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(String(300))

@@ -133,9 +133,15 @@ def counts_by_status(session: Session) -> dict[str, int]:
 
 
 def next_due_at(session: Session) -> datetime | None:
-    return session.scalar(
+    """When the next row falls due: a pending row's time, or a sending row's lease end."""
+    pending = session.scalar(
         select(func.min(OutboxRow.next_attempt_at)).where(OutboxRow.status == PENDING)
     )
+    leased = session.scalar(
+        select(func.min(OutboxRow.lease_until)).where(OutboxRow.status == SENDING)
+    )
+    times = [t for t in (pending, leased) if t is not None]
+    return min(times) if times else None
 
 
 def list_deliveries(

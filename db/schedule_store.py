@@ -35,13 +35,14 @@ def _same_time(a: datetime | None, b: datetime | None) -> bool:
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 
 
-def schedule_key(title: str, period: str | None, starts_at: datetime | None) -> tuple[str, str]:
-    """(title, period) identifies a scheduled release; a period without a year
-    ("Annual Update") gets the year of its date, so two years' updates stay apart."""
+def schedule_key(
+    title: str, period: str | None, starts_at: datetime | None
+) -> tuple[str, str, int]:
+    """(title, period, key_year) identifies a scheduled release; a period that names no
+    year ("Annual Update") is keyed with the year of its date, so two years stay apart."""
     period = period or ""
-    if starts_at is not None and not _YEAR.search(period):
-        period = f"{period} {starts_at.year}".strip()
-    return title, period
+    key_year = starts_at.year if starts_at is not None and not _YEAR.search(period) else 0
+    return title, period, key_year
 
 
 def store_schedule(
@@ -53,7 +54,9 @@ def store_schedule(
     """
     update = ScheduleUpdate()
     now = utcnow()
-    existing = {(r.title, r.period): r for r in session.scalars(select(ScheduleEventRow))}
+    existing = {
+        (r.title, r.period, r.key_year): r for r in session.scalars(select(ScheduleEventRow))
+    }
     first_time = not existing
     for ev in schedule.events:
         key = schedule_key(ev.title, ev.period, ev.starts_at)
@@ -64,7 +67,7 @@ def store_schedule(
         previous = row.starts_at if row is not None else None
         if row is None:
             row = ScheduleEventRow(
-                title=key[0], period=key[1], starts_at=ev.starts_at,
+                title=key[0], period=key[1], key_year=key[2], starts_at=ev.starts_at,
                 category=ev.category, first_seen_at=now, updated_at=now,
             )
             session.add(row)
@@ -88,10 +91,10 @@ def store_schedule(
         if event_id:
             update.event_ids.append(event_id)
     for item in schedule.unscheduled:
-        key = (item.title, "")
+        key = (item.title, "", 0)
         if key not in existing:
             row = ScheduleEventRow(
-                title=item.title, period="", starts_at=None, note=item.note,
+                title=item.title, period="", key_year=0, starts_at=None, note=item.note,
                 first_seen_at=now, updated_at=now,
             )
             session.add(row)

@@ -117,6 +117,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=500), nullable=False),
     sa.Column('period', sa.String(length=100), nullable=False),
+    sa.Column('key_year', sa.Integer(), nullable=False),
     sa.Column('starts_at', db.types.UTCDateTime(), nullable=True),
     sa.Column('category', sa.String(length=20), nullable=True),
     sa.Column('note', sa.String(length=300), nullable=True),
@@ -125,7 +126,7 @@ def upgrade() -> None:
     sa.Column('release_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['release_id'], ['releases.id'], ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('title', 'period', name='uq_schedule_event')
+    sa.UniqueConstraint('title', 'period', 'key_year', name='uq_schedule_event')
     )
     op.create_table('snapshots',
     sa.Column('id', sa.Integer(), nullable=False),

@@ -1,0 +1,87 @@
+"""What ``bea-tracker status`` reports, gathered from the database."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from bea_tracker.config import AppConfig
+from db import heartbeat
+from db.latency import latest_latency
+from db.outbox import counts_by_status
+from db.polls import last_poll
+from db.schedule_store import upcoming_events
+from db.session import Database
+
+STALE_AFTER = timedelta(seconds=30)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def collect_status(database: Database, config: AppConfig) -> dict[str, Any]:
+    now = datetime.now(timezone.utc)
+    with database.session() as session:
+        state = heartbeat.read_state(session)
+        poll = last_poll(session, "feed")
+        upcoming = upcoming_events(session, now)[:1]
+        outbox = counts_by_status(session)
+        latency = latest_latency(session)
+    daemon: dict[str, Any] = {"alive": False}
+    if state is not None:
+        value, updated_at = state
+        daemon = {
+            "alive": heartbeat.holder_alive(value, updated_at, STALE_AFTER),
+            "pid": value.get("pid"),
+            "host": value.get("host"),
+            "state": value.get("state"),
+            "started_at": value.get("started_at"),
+            "heartbeat_at": value.get("heartbeat_at"),
+            "burst": value.get("bursts") or [],
+            "next_burst": value.get("next_burst"),
+            "last_error": value.get("last_error"),
+        }
+    return {
+        "daemon": daemon,
+        "last_poll": None if poll is None else {
+            "at": _iso(poll.started_at), "url": poll.url, "status": poll.status,
+            "not_modified": poll.not_modified, "error": poll.error,
+        },
+        "next_release": None if not upcoming else {
+            "title": upcoming[0].title, "period": upcoming[0].period or None,
+            "starts_at": _iso(upcoming[0].starts_at),
+        },
+        "outbox": outbox,
+        "last_release_latency": latency,
+        "database": config.database.resolved_url().split("///")[-1],
+    }
+
+
+def print_status(info: dict[str, Any]) -> None:
+    from rich.console import Console
+
+    console = Console()
+    d = info["daemon"]
+    alive = "[green]running[/green]" if d["alive"] else "[red]not running[/red]"
+    console.print(f"daemon: {alive}" + (f" (pid {d['pid']}, heartbeat {d['heartbeat_at']})"
+                                         if d.get("pid") else ""))
+    if d.get("burst"):
+        console.print(f"burst polling for: {', '.join(d['burst'])}")
+    poll = info["last_poll"]
+    if poll:
+        what = "304 not modified" if poll["not_modified"] else f"HTTP {poll['status']}"
+        console.print(f"last feed poll: {poll['at']} {what}"
+                      + (f" error: {poll['error']}" if poll["error"] else ""))
+    else:
+        console.print("last feed poll: never")
+    nxt = info["next_release"]
+    console.print("next scheduled release: " + (
+        f"{nxt['title']} {nxt['period'] or ''} at {nxt['starts_at']}" if nxt else "none known"))
+    console.print("outbox: " + ", ".join(f"{k} {v}" for k, v in info["outbox"].items()))
+    if d.get("last_error"):
+        console.print(f"last error: {d['last_error']}")
+    lat = info["last_release_latency"]
+    if lat:
+        console.print(f"last release: {lat['title']}: page seen {lat['page_first_seen_at']}, "
+                      f"feed {lat['feed_first_seen_at']}, delivered {lat['first_delivery_at']}")
