@@ -101,7 +101,7 @@ class Snapshot(Base):
 class Figure(Base):
     __tablename__ = "figures"
     __table_args__ = (
-        UniqueConstraint("snapshot_id", "indicator", "period", name="uq_figure"),
+        UniqueConstraint("snapshot_id", "indicator", "period", "unit", name="uq_figure"),
         Index("ix_figures_indicator_period", "indicator", "period"),
         Index("ix_figures_indicator_stated", "indicator", "stated_at"),
     )

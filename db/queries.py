@@ -69,21 +69,22 @@ def _released():
 
 
 def latest_by_indicator(session: Session, indicator: str | None = None) -> list[FigureRow]:
-    """The most recently stated value of each headline indicator.
+    """The most recently stated value of each headline indicator (per unit: BEA states
+    e.g. the PCE price index both month-on-month and year-on-year).
 
     One indexed lookup per indicator (figures by indicator, newest ``stated_at`` first),
     so the answer stays fast however long the history grows.
     """
-    indicators = select(Figure.indicator).distinct()
+    keys = select(Figure.indicator, Figure.unit).distinct()
     if indicator:
-        indicators = indicators.where(Figure.indicator == indicator)
-    wanted = indicators.subquery()
+        keys = keys.where(Figure.indicator == indicator)
+    wanted = keys.subquery()
     newest = aliased(Figure)
     newest_release = aliased(Release)
     newest_id = (
         select(newest.id)
         .join(newest_release, newest_release.id == newest.release_id)
-        .where(newest.indicator == wanted.c.indicator)
+        .where(newest.indicator == wanted.c.indicator, newest.unit == wanted.c.unit)
         .where(newest_release.current_snapshot_id == newest.snapshot_id)
         .order_by(newest.stated_at.desc(), newest.period.desc(), newest.id.desc())
         .limit(1)
@@ -93,7 +94,7 @@ def latest_by_indicator(session: Session, indicator: str | None = None) -> list[
     stmt = (
         _base_select()
         .join(wanted, Figure.id == newest_id)
-        .order_by(Figure.indicator)
+        .order_by(Figure.indicator, Figure.unit)
     )
     return _figure_rows(session.execute(stmt))
 

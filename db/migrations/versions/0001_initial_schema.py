@@ -179,7 +179,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['release_id'], ['releases.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['snapshot_id'], ['snapshots.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('snapshot_id', 'indicator', 'period', name='uq_figure')
+    sa.UniqueConstraint('snapshot_id', 'indicator', 'period', 'unit', name='uq_figure')
     )
     with op.batch_alter_table('figures', schema=None) as batch_op:
         batch_op.create_index('ix_figures_indicator_period', ['indicator', 'period'], unique=False)

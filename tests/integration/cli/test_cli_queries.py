@@ -70,5 +70,7 @@ def test_show_unknown_release_fails_cleanly(cli):
 def test_init_creates_database(cli, db_url, tmp_path):
     result = cli("init")
     assert result.exit_code == 0
-    assert "schema 0001" in result.stdout
+    from db.migrate import HEAD_REVISION
+
+    assert f"schema {HEAD_REVISION}" in result.stdout
     assert (tmp_path / "bea.db").exists()
