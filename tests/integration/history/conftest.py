@@ -1,0 +1,100 @@
+"""Fixtures for the history tools: a local BEA, ``bea-tracker backfill`` in a child process
+(Twisted's reactor runs once per process), and readers of the SQLite file it writes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from bea_tracker.localbea import LocalBea
+from db.models import Event, Release, Snapshot
+from db.session import Database
+
+BEA_TRACKER = Path(sys.executable).with_name("bea-tracker")
+RUN_BOUND = 120.0  # seconds: an upper bound for one backfill, never a speed expectation
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+
+    def summary(self) -> dict[str, Any]:
+        """The ``--json`` summary printed on stdout."""
+        return json.loads(self.stdout)
+
+
+class Backfiller:
+    """The tracker under test: a config pointing at the local BEA, its CLI, its database."""
+
+    def __init__(self, bea: LocalBea, database: Database, config: Path, workdir: Path) -> None:
+        self.bea = bea
+        self.db = database
+        self.config = config
+        self.workdir = workdir
+
+    def argv(self, *args: str) -> list[str]:
+        return [str(BEA_TRACKER), "--config", str(self.config), "backfill", "--json", *args]
+
+    def env(self) -> dict[str, str]:
+        return {k: v for k, v in os.environ.items() if k != "BEA_TRACKER_CONFIG"}
+
+    def run(self, *args: str) -> Run:
+        done = subprocess.run(self.argv(*args), capture_output=True, text=True,
+                              timeout=RUN_BOUND, cwd=self.workdir, env=self.env())
+        return Run(done.returncode, done.stdout, done.stderr)
+
+    def start(self, *args: str) -> subprocess.Popen[str]:
+        return subprocess.Popen(self.argv(*args), stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, cwd=self.workdir,
+                                env=self.env())
+
+    def url_file(self, *lines: str, name: str = "urls.txt") -> str:
+        path = self.workdir / name
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return str(path)
+
+    def page_snapshots(self) -> dict[str, int]:
+        """Release URL -> how many page snapshots are stored for it."""
+        with self.db.session() as session:
+            rows = session.execute(
+                select(Release.url, func.count(Snapshot.id))
+                .join(Snapshot, Snapshot.release_id == Release.id)
+                .where(Snapshot.kind == "page").group_by(Release.url)
+            ).all()
+        return {url: count for url, count in rows}
+
+    def releases(self) -> list[Release]:
+        with self.db.session() as session:
+            return list(session.scalars(select(Release).order_by(Release.id)))
+
+    def events(self) -> list[Event]:
+        with self.db.session() as session:
+            return list(session.scalars(select(Event).order_by(Event.id)))
+
+
+@pytest.fixture
+def bea() -> Iterator[LocalBea]:
+    with LocalBea() as server:
+        yield server
+
+
+@pytest.fixture
+def backfiller(bea: LocalBea, database: Database, write_config: Callable[..., Path],
+               tmp_path: Path) -> Backfiller:
+    config = write_config({
+        "bea": bea.config() | {"user_agent": "bea-tracker-tests (test@example.org)"},
+        "polling": {"timeout": 10},
+        "logging": {"level": "INFO"},
+    })
+    return Backfiller(bea, database, config, tmp_path)
