@@ -81,4 +81,11 @@ def _safe_url(url: str) -> str:
 
 
 # Command modules attach their commands to ``main`` on import.
-from bea_tracker import cli_history, cli_notify, cli_poll, cli_query, cli_run  # noqa: E402, F401
+from bea_tracker import (  # noqa: E402, F401
+    cli_demo,
+    cli_history,
+    cli_notify,
+    cli_poll,
+    cli_query,
+    cli_run,
+)
