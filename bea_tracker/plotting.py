@@ -37,10 +37,20 @@ ESTIMATE_STYLES: dict[str, tuple[str, str, str, str]] = {
     "second": ("Second", "s", "#ff7f0e", "sd"),
     "third": ("Third", "^", "#2ca02c", "hd"),
     "annual_update": ("Annual update", "D", "#9467bd", "fhd"),
-    "revised": ("Revised (in a later release)", "X", "#d62728", "x"),
-    "other": ("Other", "P", "#7f7f7f", "+"),
+    "revised": ("Revised (in a later release)", "x", "#d62728", "x"),
+    "other": ("Other", "+", "#7f7f7f", "+"),
 }
 
+AXIS_LABELS = {
+    "percent_saar": "% (annual rate)",
+    "percent": "% change",
+    "percent_yoy": "% change from a year earlier",
+    "percent_level": "%",
+    "usd_billions": "$ billions",
+    "usd_trillions": "$ trillions",
+}
+
+_LINE_MARKERS = ("x", "+")
 _CHANGE_UNITS = ("percent_saar", "percent", "percent_yoy")
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -94,14 +104,14 @@ class Series:
 
 def build_series(indicator: str, statements: Iterable[Any], since: date | None = None,
                  unit: str | None = None) -> Series | None:
-    """Points from figure statements, oldest release first (``db.queries.FigureRow``s).
+    """Points from figure statements (``db.queries.FigureRow``s), taken oldest first.
 
     A figure's prior-period value counts as a ``revised`` statement of that period. Only
     one unit is drawn: ``unit`` if given, else the unit of the newest statement. Periods
     before ``since`` are left out. None when nothing is left to draw.
     """
     stated: list[tuple[str, float, str, str, str]] = []
-    for row in statements:
+    for row in sorted(statements, key=_stated_when):
         fig = row.figure
         stated.append((fig.period, fig.value, fig.estimate or "other", fig.unit, fig.label))
         if fig.prior_value is not None and fig.prior_period:
@@ -110,14 +120,16 @@ def build_series(indicator: str, statements: Iterable[Any], since: date | None =
         return None
     units = Counter(s[3] for s in stated)
     chosen_unit = unit or stated[-1][3]
-    points, latest, label = [], {}, indicator
+    points: dict[Point, None] = {}  # ordered set: a restated identical value is one point
+    latest: dict[str, Point] = {}
+    label = indicator
     for period, value, estimate, this_unit, this_label in stated:
         when = period_start(period)
         if this_unit != chosen_unit or when is None or (since and when < since):
             continue
         estimate = estimate if estimate in ESTIMATE_STYLES else "other"
         point = Point(period, when, value, estimate)
-        points.append(point)
+        points[point] = None
         latest[period] = point
         label = this_label
     if not points:
@@ -125,6 +137,10 @@ def build_series(indicator: str, statements: Iterable[Any], since: date | None =
     return Series(indicator, label, chosen_unit, tuple(points),
                   tuple(sorted(latest.values(), key=lambda p: p.when)),
                   tuple(sorted(u for u in units if u != chosen_unit)))
+
+
+def _stated_when(row: Any) -> tuple[Any, Any]:
+    return (row.released_at or row.fetched_at, row.fetched_at)
 
 
 def render_png(series: Series, out: Path, width: int = 1200, height: int = 675,
@@ -153,11 +169,15 @@ def _draw(axes: Any, series: Series) -> None:
     latest = series.latest
     axes.plot([p.when for p in latest], [p.value for p in latest], color="#999999",
               linewidth=1.5, zorder=1, label="Latest estimate")
-    for key in series.estimates:
+    for rank, key in enumerate(series.estimates):
         label, marker, colour, _ = ESTIMATE_STYLES[key]
         mine = [p for p in series.points if p.estimate == key]
+        # hollow shapes, earlier estimates larger: equal values stay visible together
+        paint = ({"color": colour} if marker in _LINE_MARKERS
+                 else {"facecolors": "none", "edgecolors": colour})
         axes.scatter([p.when for p in mine], [p.value for p in mine], marker=marker,
-                     color=colour, s=45, zorder=2, label=label)
+                     s=max(40, 110 - 18 * rank), linewidths=1.8, zorder=2 + rank,
+                     label=label, **paint)
     if series.unit in _CHANGE_UNITS or any(p.value < 0 for p in series.points):
         axes.axhline(0, color="#333333", linewidth=0.8, zorder=0)
     periods = sorted({(p.when, p.period) for p in series.points})
@@ -172,7 +192,7 @@ def _draw(axes: Any, series: Series) -> None:
     if len(periods) == 1:
         when = periods[0][0]
         axes.set_xlim(date(when.year - 1, when.month, 1), date(when.year + 1, when.month, 1))
-    axes.set_ylabel(series.unit_label, fontsize=9)
+    axes.set_ylabel(AXIS_LABELS.get(series.unit, series.unit), fontsize=9)
     axes.grid(True, axis="y", color="#e5e5e5")
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(loc="best", fontsize=8, frameon=False)
@@ -201,6 +221,10 @@ def render_terminal(series: Series, width: int = 100, height: int = 28,
     step = max(1, len(periods) // 10)
     ticks = list(range(0, len(periods), step))
     plt.xticks(ticks, [periods[i][1] for i in ticks])
+    plt.xlim(-0.5, len(periods) - 0.5)  # room around the first and last period
+    low, high = min(p.value for p in series.points), max(p.value for p in series.points)
+    span = (high - low) or abs(high) or 1.0
+    plt.ylim(low - 0.1 * span, high + 0.4 * span)  # room for the legend at the top
     plt.title(f"{series.label} ({series.indicator}): {series.unit_label}")
     text = plt.build()
     plt.clear_figure()

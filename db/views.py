@@ -4,8 +4,8 @@
   with how many page vintages are stored and how many figures its current vintage states.
 - ``figure_history``: every figure of every stored vintage, with its release; ``is_current``
   is 1 for the release's current vintage (what ``bea-tracker history`` shows), else 0.
-- ``latest_figures``: the most recently stated value of each indicator, from current
-  vintages (what ``bea-tracker latest`` shows).
+- ``latest_figures``: the most recently stated value of each indicator in each unit, from
+  current vintages (what ``bea-tracker latest`` shows).
 
 The SQL is portable (SQLite and PostgreSQL): no dialect functions, booleans passed through
 as stored, flags computed with ``CASE`` as 1/0. Each set of definitions is frozen under a
@@ -68,8 +68,8 @@ JOIN releases r ON r.id = f.release_id
 JOIN snapshots s ON s.id = f.snapshot_id
 """
 
-# One indexed lookup per indicator (figures by indicator, newest stated_at first), the
-# same rule as db.queries.latest_by_indicator.
+# One indexed lookup per indicator and unit (figures by indicator, newest stated_at
+# first), the same rule as db.queries.latest_by_indicator.
 _LATEST_FIGURES_V1 = """
 SELECT
     f.indicator,
@@ -86,12 +86,13 @@ SELECT
     r.url AS release_url,
     f.release_id,
     f.snapshot_id
-FROM (SELECT DISTINCT indicator FROM figures) i
+FROM (SELECT DISTINCT indicator, unit FROM figures) i
 JOIN figures f ON f.id = (
     SELECT f2.id
     FROM figures f2
     JOIN releases r2 ON r2.id = f2.release_id
     WHERE f2.indicator = i.indicator
+      AND f2.unit = i.unit
       AND r2.current_snapshot_id = f2.snapshot_id
     ORDER BY f2.stated_at DESC, f2.period DESC, f2.id DESC
     LIMIT 1
