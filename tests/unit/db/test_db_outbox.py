@@ -1,0 +1,79 @@
+"""Outbox leasing: one claimer per row, leases expire, states move as documented."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from db.events import append_event
+from db.models import SubscriptionRow
+from db.outbox import (
+    counts_by_status,
+    enqueue,
+    lease_due,
+    mark_dead,
+    mark_retry,
+    mark_sent,
+    next_due_at,
+    release_leases,
+    retry_now,
+)
+
+NOW = datetime(2026, 9, 3, 12, 30, tzinfo=timezone.utc)
+LEASE = timedelta(seconds=60)
+
+
+def seed(database, events: int = 1) -> list[int]:
+    with database.unit_of_work() as s:
+        sub = SubscriptionRow(kind="webhook", target="http://127.0.0.1:9/h", filter={},
+                              active=True, created_at=NOW)
+        s.add(sub)
+        s.flush()
+        ids = [append_event(s, "new_release", f"k{i}") for i in range(events)]
+        enqueue(s, [(sub.id, e, NOW) for e in ids])
+        enqueue(s, [(sub.id, e, NOW) for e in ids])  # twice: still one row each
+    return ids
+
+
+def test_enqueue_is_unique_and_lease_is_exclusive(database):
+    seed(database, 2)
+    with database.unit_of_work() as s:
+        first = lease_due(s, NOW, LEASE)
+    with database.unit_of_work() as s:
+        second = lease_due(s, NOW + timedelta(seconds=1), LEASE)
+        assert counts_by_status(s)["sending"] == 2
+    assert len(first) == 2 and second == []
+
+
+def test_expired_lease_is_claimed_again(database):
+    seed(database)
+    with database.unit_of_work() as s:
+        (lease,) = lease_due(s, NOW, LEASE)
+        assert next_due_at(s) == NOW + LEASE
+    with database.unit_of_work() as s:
+        (again,) = lease_due(s, NOW + LEASE + timedelta(seconds=1), LEASE)
+    assert again.outbox_id == lease.outbox_id and again.attempts == 2
+
+
+def test_retry_dead_and_manual_retry(database):
+    seed(database)
+    with database.unit_of_work() as s:
+        (lease,) = lease_due(s, NOW, LEASE)
+        mark_retry(s, [lease.outbox_id], "HTTP 500", NOW + timedelta(seconds=30))
+    with database.unit_of_work() as s:
+        assert lease_due(s, NOW + timedelta(seconds=10), LEASE) == []
+        (lease,) = lease_due(s, NOW + timedelta(seconds=31), LEASE)
+        mark_dead(s, [lease.outbox_id], "HTTP 400")
+        assert counts_by_status(s)["dead"] == 1
+        assert retry_now(s, lease.outbox_id)
+        assert counts_by_status(s)["pending"] == 1
+
+
+def test_sent_rows_are_never_claimed_and_released_leases_are(database):
+    seed(database, 2)
+    with database.unit_of_work() as s:
+        a, b = lease_due(s, NOW, LEASE)
+        mark_sent(s, [a.outbox_id], NOW)
+        release_leases(s, [b.outbox_id])
+    with database.unit_of_work() as s:
+        (only,) = lease_due(s, NOW + timedelta(hours=1), LEASE)
+    assert only.outbox_id == b.outbox_id and only.attempts == 1
