@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import httpx
 
+from scraper.errors import HostNotAllowed
+
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
+MAX_REDIRECTS = 5
 
 
 @dataclass(frozen=True)
@@ -53,7 +58,7 @@ def make_client(user_agent: str, timeout: float) -> httpx.AsyncClient:
         headers={"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"},
         timeout=httpx.Timeout(timeout),
         follow_redirects=True,
-        max_redirects=5,
+        max_redirects=MAX_REDIRECTS,
     )
 
 
@@ -63,8 +68,14 @@ async def conditional_get(
     etag: str | None = None,
     last_modified: str | None = None,
     max_bytes: int = MAX_BODY_BYTES,
+    *,
+    allowed_hosts: tuple[str, ...] | None = None,
 ) -> FetchResult:
-    """GET ``url`` with If-None-Match / If-Modified-Since; never raises for HTTP trouble."""
+    """GET ``url`` with If-None-Match / If-Modified-Since; never raises for HTTP trouble.
+
+    With ``allowed_hosts``, redirects are followed here, one hop at a time, and a hop to
+    any other host is refused before it is requested.
+    """
     headers = {}
     if etag:
         headers["If-None-Match"] = etag
@@ -73,7 +84,7 @@ async def conditional_get(
     started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
     try:
-        async with client.stream("GET", url, headers=headers) as response:
+        async with _open(client, url, headers, allowed_hosts) as response:
             body = await _read_capped(response, max_bytes)
             result = FetchResult(
                 url=url, started_at=started, duration_ms=(time.perf_counter() - t0) * 1000,
@@ -85,7 +96,7 @@ async def conditional_get(
                 error=None if response.status_code in (200, 304) else
                 f"HTTP {response.status_code}",
             )
-    except (httpx.HTTPError, BodyTooLarge) as exc:
+    except (httpx.HTTPError, BodyTooLarge, HostNotAllowed) as exc:
         result = FetchResult(
             url=url, started_at=started, duration_ms=(time.perf_counter() - t0) * 1000,
             error=f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__,
@@ -97,6 +108,26 @@ async def conditional_get(
 
 class BodyTooLarge(Exception):
     """A response larger than we are willing to hold (a page is ~100 KB)."""
+
+
+@asynccontextmanager
+async def _open(client: httpx.AsyncClient, url: str, headers: dict[str, str],
+                allowed_hosts: tuple[str, ...] | None) -> AsyncIterator[httpx.Response]:
+    """The final response for ``url``; hops off ``allowed_hosts`` raise HostNotAllowed."""
+    if allowed_hosts is None:
+        async with client.stream("GET", url, headers=headers) as response:
+            yield response
+        return
+    for _hop in range(MAX_REDIRECTS + 1):
+        if not host_allowed(url, allowed_hosts):
+            raise HostNotAllowed(f"{url}: host not in bea.allowed_hosts")
+        async with client.stream("GET", url, headers=headers,
+                                 follow_redirects=False) as response:
+            if not (response.is_redirect and response.next_request is not None):
+                yield response
+                return
+            url = str(response.next_request.url)
+    raise httpx.TooManyRedirects(f"more than {MAX_REDIRECTS} redirects")
 
 
 async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:

@@ -1,4 +1,5 @@
-"""Downloader middleware: wait as long as the server asks before a retry."""
+"""Downloader middlewares: only allowed hosts, and wait as long as the server asks before
+a retry."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ from email.utils import parsedate_to_datetime
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+
+from scraper.fetch import host_allowed
 
 logger = logging.getLogger(__name__)
 
@@ -55,3 +59,23 @@ class RetryAfterMiddleware:
                     response.status, wait)
         await asyncio.sleep(wait)
         return response
+
+
+class AllowedHostsMiddleware:
+    """Refuses any request (a redirect hop included) to a host outside ``ALLOWED_HOSTS``.
+
+    The spider only starts requests on allowed hosts; this also stops a redirect that
+    would lead elsewhere, before it is sent.
+    """
+
+    def __init__(self, allowed_hosts: tuple[str, ...]) -> None:
+        self.allowed_hosts = allowed_hosts
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> AllowedHostsMiddleware:
+        return cls(tuple(crawler.settings.getlist("ALLOWED_HOSTS")))
+
+    def process_request(self, request: Request) -> None:
+        if not host_allowed(request.url, self.allowed_hosts):
+            logger.warning("refusing %s: host not in bea.allowed_hosts", request.url)
+            raise IgnoreRequest(f"{request.url}: host not in bea.allowed_hosts")

@@ -1,7 +1,9 @@
 """What happens to a fetched release page: extract, store the vintage, note failures.
 
 Runs in a worker thread (called from the pipeline via ``asyncio.to_thread``), so it may
-block on the database.
+block on the database. Nothing a page contains stops a crawl: every page ends as a
+:class:`CrawlOutcome`, its raw bytes kept in a snapshot whatever the extraction said, and
+every failure logged in one line and in ``poll_log``.
 """
 
 from __future__ import annotations
@@ -9,16 +11,19 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from db.models import Release
 from db.polls import log_poll, note_source_result
-from db.records import EXTRACTION_FAILED
+from db.records import EXTRACTION_FAILED, EXTRACTION_OK, ReleaseRecord
 from db.session import Database
 from db.store import KIND_PAGE, Fetched, store_snapshot
 from scraper.extract import extract_release
 from scraper.spider import PageFailure, PageItem
 
 logger = logging.getLogger(__name__)
+
+POLL_KIND = "page"
 
 
 @dataclass
@@ -54,7 +59,12 @@ class PageSink:
         self._lock = threading.Lock()
 
     def handle(self, item: PageItem | PageFailure) -> CrawlOutcome:
-        outcome = self._store(item) if isinstance(item, PageItem) else self._failed(item)
+        try:
+            outcome = self._store(item) if isinstance(item, PageItem) else self._failed(item)
+        except Exception as exc:  # a database error must not lose the rest of the crawl
+            logger.error("could not store %s", item.request.url, exc_info=True)
+            outcome = CrawlOutcome(url=item.request.url, ok=False,
+                                   error=f"not stored: {exc!r}")
         with self._lock:
             self.outcomes.append(outcome)
         if self.on_outcome is not None:
@@ -63,10 +73,7 @@ class PageSink:
 
     def _store(self, item: PageItem) -> CrawlOutcome:
         release_url = item.request.url
-        record = extract_release(item.body, release_url)
-        if record.extraction != "ok":
-            logger.warning("extraction %s for %s: %s", record.extraction, release_url,
-                           "; ".join(record.problems) or "no detail")
+        record = _extract(item)
         fetched = Fetched(
             url=item.url, body=item.body, fetched_at=item.fetched_at, http_status=item.status,
             etag=item.etag, last_modified=item.last_modified, content_type=item.content_type,
@@ -77,15 +84,15 @@ class PageSink:
                 guid=item.request.guid, baseline=self.baseline, history=self.history,
             )
             if item.request.scheduled_at is not None:
-                from db.models import Release
-
                 release = session.get(Release, result.release_id)
                 if release is not None and release.scheduled_at is None:
                     release.scheduled_at = item.request.scheduled_at
-            log_poll(session, url=item.url, kind="page", started_at=item.fetched_at,
-                     duration_ms=0.0, status=item.status, size=len(item.body),
-                     error=None if record.extraction != EXTRACTION_FAILED else
-                     "extraction failed: " + "; ".join(record.problems))
+            failed = record.extraction == EXTRACTION_FAILED
+            log_poll(session, url=release_url, kind=POLL_KIND, started_at=item.fetched_at,
+                     duration_ms=item.duration_ms, status=item.status, size=len(item.body),
+                     etag=item.etag, last_modified=item.last_modified,
+                     error="extraction failed: " + "; ".join(record.problems)
+                     if failed else None)
             note_source_result(session, release_url, ok=True, error=None,
                                threshold=self.failure_threshold)
         return CrawlOutcome(
@@ -97,7 +104,7 @@ class PageSink:
     def _failed(self, item: PageFailure) -> CrawlOutcome:
         url = item.request.url
         with self.database.unit_of_work() as session:
-            log_poll(session, url=url, kind="page", started_at=item.fetched_at,
+            log_poll(session, url=url, kind=POLL_KIND, started_at=item.fetched_at,
                      duration_ms=0.0, status=item.status, error=item.reason)
             # a 404 before a release is live is normal; other failures count towards a
             # source_problem
@@ -105,3 +112,19 @@ class PageSink:
                 note_source_result(session, url, ok=False, error=item.reason,
                                    threshold=self.failure_threshold)
         return CrawlOutcome(url=url, ok=False, error=item.reason, status=item.status)
+
+
+def _extract(item: PageItem) -> ReleaseRecord:
+    """The page's record, with one log line whenever it is not plainly ok.
+
+    A page that yields no title (an empty body, an error page) keeps the title the feed
+    gave its release, so a failed page cannot rename the release it belongs to.
+    """
+    url = item.request.url
+    record = extract_release(item.body, url)
+    if record.extraction != EXTRACTION_OK or record.problems:
+        logger.warning("extraction %s for %s (%d bytes kept): %s", record.extraction, url,
+                       len(item.body), "; ".join(record.problems) or "no detail")
+    if item.request.title and (record.extraction == EXTRACTION_FAILED or not record.title):
+        record = replace(record, title=item.request.title)
+    return record

@@ -3,6 +3,11 @@
 All database work runs in worker threads so the event loop (shared with the scheduler and
 the senders in the daemon) never blocks. Nothing here reads config: the application hands
 in a :class:`ScraperSettings`.
+
+A feed poll, in order: GET the feed; crawl the pages of new or changed items (links to
+hosts outside ``allowed_hosts`` are logged and skipped); store the items; only then log the
+fetch and keep its validators, so a poll that dies half way is redone in full (the next
+GET is not a 304). Last, pages still missing for recent releases are asked for again.
 """
 
 from __future__ import annotations
@@ -14,14 +19,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import httpx
-from sqlalchemy import select
 
-from db.models import Release, Snapshot
 from db.polls import get_validators, log_poll, note_source_result, save_validators
+from db.records import FeedItem, FeedRecord
 from db.schedule_store import store_schedule
 from db.session import Database
-from db.store import KIND_FEED_ITEM, KIND_PAGE, Fetched, release_count, store_snapshot
-from scraper.feed_items import is_recent, item_bytes, item_hash, item_record
+from db.store import KIND_FEED_ITEM, Fetched, release_count, store_snapshot
+from scraper.feed_items import (
+    item_bytes,
+    item_record,
+    new_or_changed,
+    pending_pages,
+    well_formed,
+)
 from scraper.feed_parse import parse_feed
 from scraper.fetch import FetchResult, conditional_get, host_allowed
 from scraper.page_store import CrawlOutcome, PageSink
@@ -53,6 +63,8 @@ class PollSummary:
     items: int = 0
     new_items: int = 0
     pages: list[CrawlOutcome] = field(default_factory=list)
+    retried: list[CrawlOutcome] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
     event_ids: list[int] = field(default_factory=list)
     baseline: bool = False
     error: str | None = None
@@ -60,15 +72,26 @@ class PollSummary:
 
     def line(self) -> str:
         if self.error:
-            return f"feed: error ({self.error})"
-        if self.not_modified:
-            return "feed: 304 not modified"
-        failed = sum(1 for p in self.pages if not p.ok)
-        return (
-            f"feed: {self.feed_status}, {self.items} items, {self.new_items} new or changed"
-            f"{' (baseline: recorded, not alerted)' if self.baseline else ''}; "
-            f"pages crawled {len(self.pages)} ({failed} failed); events {len(self.event_ids)}"
-        )
+            head = f"feed: error ({self.error})"
+        elif self.not_modified:
+            head = "feed: 304 not modified"
+        else:
+            head = (f"feed: {self.feed_status}, {self.items} items, {self.new_items} new or "
+                    f"changed{' (baseline: recorded, not alerted)' if self.baseline else ''}; "
+                    f"{_pages('pages crawled', self.pages)}")
+        parts = [head]
+        if self.skipped:
+            parts.append(f"skipped {len(self.skipped)} links outside bea.allowed_hosts")
+        if self.retried:
+            parts.append(_pages("pages retried", self.retried))
+        if not self.error and not (self.not_modified and not self.retried):
+            parts.append(f"events {len(self.event_ids)}")
+        return "; ".join(parts)
+
+
+def _pages(label: str, outcomes: list[CrawlOutcome]) -> str:
+    failed = sum(1 for p in outcomes if not p.ok)
+    return f"{label} {len(outcomes)} ({failed} failed)"
 
 
 class Poller:
@@ -88,19 +111,24 @@ class Poller:
                 return (row.etag, row.last_modified) if row else (None, None)
 
         etag, last_modified = await asyncio.to_thread(validators)
-        return await conditional_get(self.client, url, etag, last_modified)
+        return await conditional_get(self.client, url, etag, last_modified,
+                                     allowed_hosts=self.settings.allowed_hosts)
 
     def _record_fetch(self, result: FetchResult, kind: str, *, usable: bool,
-                      error: str | None = None) -> int | None:
-        """Log the poll, keep validators of a usable body, count source failures."""
+                      error: str | None = None, keep_body: bool = False) -> int | None:
+        """Log the poll, keep validators of a usable body, count source failures.
+
+        The body is kept (compressed) when it could not be used or had problems.
+        """
         error = error or result.error
+        keep = result.body if (error or keep_body) and result.body else None
         with self.database.unit_of_work() as session:
             log_poll(
                 session, url=result.url, kind=kind, started_at=result.started_at,
                 duration_ms=result.duration_ms, status=result.status,
                 not_modified=result.not_modified, etag=result.etag,
                 last_modified=result.last_modified, size=len(result.body) or None,
-                error=error, unusable_body=result.body if (error and result.body) else None,
+                error=error, unusable_body=keep,
             )
             if usable:
                 save_validators(session, result.url, result.etag, result.last_modified, None)
@@ -126,67 +154,96 @@ class Poller:
         return sink.outcomes
 
     async def poll_feed(self, notify_existing: bool = False) -> PollSummary:
+        """Poll the feed once; crawl, store and retry as the module docstring says."""
         result = await self._get(self.settings.feed_url, FEED)
         summary = PollSummary(feed_status=result.status, not_modified=result.not_modified)
         if result.not_modified:
             await asyncio.to_thread(self._record_fetch, result, FEED, usable=True)
+        elif not result.ok:
+            await self._feed_failed(summary, result, result.error or "unusable")
             return summary
-        if not result.ok:
-            summary.error = result.error
-            event = await asyncio.to_thread(self._record_fetch, result, FEED, usable=False)
-            summary.event_ids += [event] if event else []
-            return summary
-        feed = parse_feed(result.body)
-        summary.items, summary.problems = len(feed.items), feed.problems
-        for problem in feed.problems:
-            logger.warning("feed %s: %s", self.settings.feed_url, problem)
-        if not feed.items:
-            summary.error = "no usable items: " + ("; ".join(feed.problems) or "empty feed")
-            event = await asyncio.to_thread(
-                self._record_fetch, result, FEED, usable=False, error=summary.error)
-            summary.event_ids += [event] if event else []
-            return summary
-        await asyncio.to_thread(self._record_fetch, result, FEED, usable=True)
-        summary.baseline = not notify_existing and await asyncio.to_thread(self._is_empty)
-        work, retry = await asyncio.to_thread(self._classify, feed.items)
+        else:
+            feed = parse_feed(result.body)
+            summary.items, summary.problems = len(feed.items), feed.problems
+            for problem in feed.problems:
+                logger.warning("feed %s: %s", self.settings.feed_url, problem)
+            if not feed.items:
+                error = "no usable items: " + ("; ".join(feed.problems) or "empty feed")
+                await self._feed_failed(summary, result, error)
+                return summary
+            await self._take_feed(summary, feed, result, notify_existing)
+        if not summary.baseline:
+            await self._retry_pending(summary)
+        return summary
+
+    async def _feed_failed(self, summary: PollSummary, result: FetchResult,
+                           error: str) -> None:
+        summary.error = error
+        logger.warning("feed %s unusable: %s", result.url, error)
+        event = await asyncio.to_thread(
+            self._record_fetch, result, FEED, usable=False, error=error)
+        summary.event_ids += [event] if event else []
+
+    async def _take_feed(self, summary: PollSummary, feed: FeedRecord, result: FetchResult,
+                         notify_existing: bool) -> None:
+        summary.baseline = not notify_existing and await asyncio.to_thread(self._is_baseline)
+        work = await asyncio.to_thread(self._new_or_changed, feed.items)
         summary.new_items = len(work)
         if not summary.baseline:
-            allowed = self.settings.allowed_hosts
-            pages = [PageRequest(i.link, guid=i.guid, title=i.title)
-                     for i in work + retry if i.link and host_allowed(i.link, allowed)]
-            summary.pages = await self.crawl(pages)
+            summary.pages = await self.crawl(self._requests(work, summary))
             for outcome in summary.pages:
                 summary.event_ids += outcome.event_ids
         summary.event_ids += await asyncio.to_thread(
             self._store_items, work, result.started_at, summary.baseline)
-        return summary
+        clean = well_formed(result.body)
+        error = None if clean else "; ".join(feed.problems) or "feed is not well-formed XML"
+        # A malformed body's validators are not kept: the next poll reads the feed again.
+        event = await asyncio.to_thread(self._record_fetch, result, FEED, usable=clean,
+                                        error=error, keep_body=bool(feed.problems))
+        summary.event_ids += [event] if event else []
 
-    def _is_empty(self) -> bool:
+    def _requests(self, items: list[FeedItem], summary: PollSummary) -> list[PageRequest]:
+        """Page requests for the items whose link is on an allowed host; log the rest."""
+        pages = []
+        for item in items:
+            if not item.link:
+                continue
+            if not host_allowed(item.link, self.settings.allowed_hosts):
+                logger.warning("skipping %s: host not in bea.allowed_hosts", item.link)
+                summary.skipped.append(item.link)
+                continue
+            pages.append(PageRequest(item.link, guid=item.guid, title=item.title))
+        return pages
+
+    async def _retry_pending(self, summary: PollSummary) -> None:
+        """Ask again for the pages of recent releases that we still lack."""
+        crawled = {outcome.url for outcome in summary.pages}
+        pending = await asyncio.to_thread(self._pending)
+        pages = [PageRequest(p.url, guid=p.guid, title=p.title) for p in pending
+                 if p.url not in crawled and host_allowed(p.url, self.settings.allowed_hosts)]
+        if pages:
+            logger.info("asking again for %d page(s) still missing: %s", len(pages),
+                        ", ".join(p.url for p in pages))
+        summary.retried = await self.crawl(pages)
+        for outcome in summary.retried:
+            summary.event_ids += outcome.event_ids
+
+    def _pending(self) -> list:
         with self.database.session() as session:
-            return release_count(session) == 0
+            return pending_pages(session, datetime.now(timezone.utc))
 
-    def _classify(self, items) -> tuple[list, list]:  # noqa: ANN001 - FeedItems
-        """New or changed items (work), and recent known items whose page we lack (retry)."""
-        now = datetime.now(timezone.utc)
-        work, retry = [], []
+    def _is_baseline(self) -> bool:
+        """No release stored yet, or the feed never read in full: record, don't alert."""
         with self.database.session() as session:
-            for item in items:
-                release = session.scalars(select(Release).where(Release.url == item.link)).first()
-                if release is None:
-                    work.append(item)
-                    continue
-                kinds = set(session.scalars(select(Snapshot.kind).where(
-                    Snapshot.release_id == release.id)))
-                known = session.scalars(select(Snapshot.id).where(
-                    Snapshot.release_id == release.id, Snapshot.kind == KIND_FEED_ITEM,
-                    Snapshot.sha256 == item_hash(item))).first()
-                if known is None:
-                    work.append(item)
-                elif KIND_PAGE not in kinds and is_recent(item, now) and not release.history:
-                    retry.append(item)
-        return work, retry
+            return (release_count(session) == 0
+                    or get_validators(session, self.settings.feed_url) is None)
 
-    def _store_items(self, items, fetched_at: datetime, baseline: bool) -> list[int]:  # noqa: ANN001
+    def _new_or_changed(self, items: tuple[FeedItem, ...]) -> list[FeedItem]:
+        with self.database.session() as session:
+            return new_or_changed(session, items)
+
+    def _store_items(self, items: list[FeedItem], fetched_at: datetime,
+                     baseline: bool) -> list[int]:
         events: list[int] = []
         for item in items:
             with self.database.unit_of_work() as session:

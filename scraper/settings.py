@@ -40,7 +40,10 @@ def crawl_settings(
         "RETRY_TIMES": retry_times,
         "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
         "RETRY_AFTER_MAX": max_retry_after,
-        "DOWNLOADER_MIDDLEWARES": {"scraper.middlewares.RetryAfterMiddleware": 560},
+        "DOWNLOADER_MIDDLEWARES": {
+            "scraper.middlewares.AllowedHostsMiddleware": 50,
+            "scraper.middlewares.RetryAfterMiddleware": 560,
+        },
         "ITEM_PIPELINES": {"scraper.pipeline.StorePipeline": 300},
         "CLOSESPIDER_ERRORCOUNT": 50,
         "COOKIES_ENABLED": False,

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 import scrapy
+from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -42,6 +43,7 @@ class PageItem:
     etag: str | None = None
     last_modified: str | None = None
     content_type: str | None = None
+    duration_ms: float = 0.0
 
 
 @dataclass
@@ -89,15 +91,21 @@ class ReleaseSpider(scrapy.Spider):
             etag=_header(response, "ETag"),
             last_modified=_header(response, "Last-Modified"),
             content_type=_header(response, "Content-Type"),
+            duration_ms=1000 * response.meta.get("download_latency", 0.0),
         )
 
     def page_failed(self, failure: Failure) -> Any:
         page = failure.request.cb_kwargs["page"]
+        status = None
         if failure.check(HttpError):
             status = failure.value.response.status
             reason = f"HTTP {status}"
+        elif failure.check(DownloadCancelledError) and not failure.getErrorMessage():
+            # Scrapy cancels a streamed body without a message once it passes the cap
+            limit = self.settings.getint("DOWNLOAD_MAXSIZE")
+            reason = (f"DownloadCancelledError: body passed the download max size ({limit} "
+                      "bytes) and was refused")
         else:
-            status = None
             reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
         level = logging.INFO if status == 404 else logging.WARNING
         logger.log(level, "could not fetch %s: %s", page.url, reason)

@@ -1,0 +1,168 @@
+"""Helpers for the scraper's integration tests: a local BEA, the real CLI in a subprocess,
+and readers of the SQLite database it writes (fixtures are in conftest.py).
+
+``bea-tracker poll --once`` runs Twisted's reactor, which a process can run only once, so
+every poll is a child process (``Tracker.poll``). Query commands and ``parse`` need no
+reactor and run in-process through click's runner (``Tracker.cli``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from bea_tracker.localbea import LocalBea, SyntheticRelease, synthetic_gdp_release
+from db.models import Event, PollLog, Release, Snapshot
+from db.session import Database
+
+BEA_TRACKER = Path(sys.executable).with_name("bea-tracker")
+POLL_BOUND = 90.0  # seconds: an upper bound for one poll, never a speed expectation
+
+
+@dataclass
+class Poll:
+    """One finished ``bea-tracker poll --once``."""
+
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+class Tracker:
+    """The tracker under test: its config file, its database, its CLI."""
+
+    def __init__(self, bea: LocalBea, workdir: Path) -> None:
+        self.bea = bea
+        self.workdir = workdir
+        self.db_url = f"sqlite:///{workdir / 'bea.db'}"
+        self.db = Database(self.db_url)
+        self.first: Poll | None = None  # set by fixtures that run a first poll
+        self.configure()
+
+    def configure(self, **polling: Any) -> Path:
+        """(Re)write the config: LocalBea's ``bea:`` section, a short timeout, threshold 2."""
+        config = {
+            "database": {"url": self.db_url},
+            "bea": self.bea.config() | {"user_agent": "bea-tracker-tests (test@example.org)"},
+            "polling": {"timeout": 5, "failure_threshold": 2} | polling,
+            "logging": {"level": "INFO"},
+        }
+        self.config = self.workdir / "config.yaml"
+        self.config.write_text(yaml.safe_dump(config), encoding="utf-8")
+        return self.config
+
+    def poll(self, *args: str) -> Poll:
+        """Run ``bea-tracker --config CFG poll --once ARGS`` (no schedule unless asked)."""
+        if "--schedule" in args:
+            args = tuple(a for a in args if a != "--schedule")
+        else:
+            args = ("--no-schedule", *args)
+        env = {k: v for k, v in os.environ.items() if k != "BEA_TRACKER_CONFIG"}
+        done = subprocess.run(
+            [str(BEA_TRACKER), "--config", str(self.config), "poll", "--once", *args],
+            capture_output=True, text=True, timeout=POLL_BOUND, cwd=self.workdir, env=env,
+        )
+        return Poll(done.returncode, done.stdout, done.stderr)
+
+    def cli(self, *args: str) -> Any:
+        """Run a query command in-process; returns click's Result."""
+        from bea_tracker.cli import main
+
+        return CliRunner().invoke(main, ["--config", str(self.config), *args],
+                                  catch_exceptions=False)
+
+    def cli_json(self, *args: str) -> Any:
+        result = self.cli(*args, "--json")
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    # -- reading the database ---------------------------------------------------------
+    def releases(self) -> dict[str, Release]:
+        with self.db.session() as session:
+            return {r.url: r for r in session.scalars(select(Release))}
+
+    def release(self, path: str) -> Release:
+        found = self.releases().get(self.bea.url(path))
+        assert found is not None, f"no release stored for {path}"
+        return found
+
+    def snapshots(self, path: str) -> list[Snapshot]:
+        release = self.release(path)
+        with self.db.session() as session:
+            return list(session.scalars(select(Snapshot).where(
+                Snapshot.release_id == release.id).order_by(Snapshot.id)))
+
+    def events(self, kind: str | None = None) -> list[Event]:
+        with self.db.session() as session:
+            stmt = select(Event).order_by(Event.id)
+            if kind:
+                stmt = stmt.where(Event.kind == kind)
+            return list(session.scalars(stmt))
+
+    def poll_log(self, path: str | None = None) -> list[PollLog]:
+        with self.db.session() as session:
+            stmt = select(PollLog).order_by(PollLog.id)
+            if path is not None:
+                stmt = stmt.where(PollLog.url == self.bea.url(path))
+            return list(session.scalars(stmt))
+
+    def show(self, path: str) -> dict[str, Any]:
+        """``bea-tracker show URL --json`` for the release at ``path``."""
+        return self.cli_json("show", self.bea.url(path))
+
+    def figure(self, path: str, indicator: str, period: str,
+               unit: str | None = None) -> dict[str, Any]:
+        """The one current figure of the release at ``path`` for indicator and period."""
+        return pick(self.show(path)["figures"], indicator, period, unit)
+
+
+def pick(figures: list[dict[str, Any]], indicator: str, period: str,
+         unit: str | None = None) -> dict[str, Any]:
+    """The one figure among ``figures`` (``--json`` shapes) matching the given keys."""
+    found = [f for f in figures if f["indicator"] == indicator and f["period"] == period
+             and unit in (None, f["unit"])]
+    assert len(found) == 1, f"{indicator} {period} {unit}: {found or figures}"
+    return found[0]
+
+
+def raw(row: PollLog) -> bytes:
+    """The body a poll kept because it could not be used."""
+    assert row.raw_zlib is not None, f"poll of {row.url} kept no body"
+    return zlib.decompress(row.raw_zlib)
+
+
+@contextmanager
+def module_tracker(factory: pytest.TempPathFactory, name: str) -> Iterator[Tracker]:
+    """A tracker with its own local BEA, for a module-scoped fixture."""
+    with LocalBea() as server:
+        tracker = Tracker(server, factory.mktemp(name))
+        try:
+            yield tracker
+        finally:
+            tracker.db.dispose()
+
+
+def publish_gdp(bea: LocalBea, seq: int | None = None) -> SyntheticRelease:
+    """Publish BEA's real GDP advance page (renamed when ``seq`` is given) with its item."""
+    from datetime import datetime, timezone
+
+    release = synthetic_gdp_release(datetime.now(timezone.utc), seq=seq)
+    bea.publish(release)
+    return release
