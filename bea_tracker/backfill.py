@@ -214,6 +214,8 @@ class Interrupt:
         self._crawl: asyncio.Future | None = None
         self._runner: Any = None
         self._stopping: asyncio.Future | None = None
+        self._timer: asyncio.TimerHandle | None = None
+        self._crawled = False
         self._previous: Any = None
 
     @property
@@ -233,6 +235,8 @@ class Interrupt:
             self._previous = None
         if self._stopping is not None and not self._stopping.done():
             self._stopping.cancel()
+        if self._timer is not None:
+            self._timer.cancel()
 
     def _on_signal(self, _signum: int, _frame: Any) -> None:
         if self._loop is not None:
@@ -248,10 +252,17 @@ class Interrupt:
         if self._runner is not None:
             self._stopping = asyncio.ensure_future(self._runner.stop())
         assert self._loop is not None
-        self._loop.call_later(self.grace, self._force)
+        self._timer = self._loop.call_later(self.grace, self._force)
 
     def _force(self) -> None:
-        target = self._crawl if self._crawl is not None else self._main
+        """Cancel the crawl; before any crawl, the whole run; after it, nothing (the
+        summary is being written)."""
+        if self._crawl is not None:
+            target: asyncio.Future | None = self._crawl
+        elif not self._crawled:
+            target = self._main
+        else:
+            return
         if target is not None and not target.done():
             self.forced = True
             target.cancel()
@@ -267,7 +278,9 @@ class Interrupt:
             logger.info("crawl cancelled by Ctrl-C")
             return None
         finally:
-            self._crawl = None
+            self._crawl, self._crawled = None, True
+            if self._timer is not None:
+                self._timer.cancel()
 
 
 @dataclass(frozen=True)

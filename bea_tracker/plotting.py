@@ -51,6 +51,7 @@ AXIS_LABELS = {
 }
 
 _LINE_MARKERS = ("x", "+")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _CHANGE_UNITS = ("percent_saar", "percent", "percent_yoy")
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -228,4 +229,6 @@ def render_terminal(series: Series, width: int = 100, height: int = 28,
     plt.title(f"{series.label} ({series.indicator}): {series.unit_label}")
     text = plt.build()
     plt.clear_figure()
+    if not color:
+        text = _ANSI.sub("", text)
     return f"{text}\n{SOURCE_LINE}\n"
