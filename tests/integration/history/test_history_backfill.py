@@ -140,3 +140,24 @@ def test_an_unreachable_feed_exits_1(backfiller):
     assert run.code == 1
     assert "could not fetch the feed" in run.stderr and "HTTP 503" in run.stderr
     assert backfiller.releases() == []
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--since", "last week"), "--since: expected a date"),
+    (("--limit", "-1"), "Invalid value for '--limit'"),
+])
+def test_bad_arguments_exit_2_before_any_request(cli, args, message):
+    result = cli("backfill", *args)
+
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_a_bad_url_file_names_the_line(cli, tmp_path):
+    urls = tmp_path / "urls.txt"
+    urls.write_text("# ok\nhttps://www.bea.gov/news/2026/a\nwww.bea.gov/news/b\n")
+
+    result = cli("backfill", "--urls", str(urls))
+
+    assert result.exit_code == 2
+    assert "line 3: not an http(s) URL: 'www.bea.gov/news/b'" in result.stderr
