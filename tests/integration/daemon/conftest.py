@@ -1,0 +1,139 @@
+"""The daemon against a local BEA, a local SMTP sink and a webhook receiver.
+
+Each test gets its own servers, database and config; the daemon runs as a subprocess
+(``daemons()`` starts one; every one started is stopped at teardown and its log printed,
+which pytest shows when the test fails).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from daemon_support import BEA_TRACKER, DaemonProcess
+
+from bea_tracker.localbea import LocalBea
+from bea_tracker.sinks import SmtpSink, WebhookSink
+from db.records import Subscription, SubscriptionFilter
+from notifier.subscriptions import add_subscription
+
+# Scaled down from the defaults (5m idle, 1m before, 15m after, 5s burst) so that a
+# release a few seconds ahead is inside its burst window when the daemon starts.
+FAST_POLLING = {"timeout": "5s", "idle_interval": "30s", "burst_before": "5s",
+                "burst_after": "60s", "burst_interval": "1s"}
+
+
+@pytest.fixture
+def bea() -> Iterator[LocalBea]:
+    with LocalBea() as server:
+        yield server
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpSink]:
+    with SmtpSink() as sink:
+        yield sink
+
+
+@pytest.fixture
+def hooks() -> Iterator[WebhookSink]:
+    with WebhookSink() as sink:
+        yield sink
+
+
+@pytest.fixture
+def configure(write_config, bea, smtp) -> Callable[..., Path]:
+    """(Re)write the config with ``polling`` overrides; same path every time."""
+
+    def make(**polling: Any) -> Path:
+        return write_config({
+            "bea": bea.config(),
+            "smtp": {"host": smtp.host, "port": smtp.port, "from": "alerts@bea-tracker.test",
+                     "timeout": "5s"},
+            "polling": {**FAST_POLLING, **polling},
+            "delivery": {"backoff": "1s", "backoff_max": "2s", "max_attempts": 3,
+                         "lease": "3s"},
+        })
+
+    return make
+
+
+@pytest.fixture
+def config_path(configure) -> Path:
+    return configure()
+
+
+@pytest.fixture
+def db_file(tmp_path: Path, config_path: Path) -> Path:
+    """The SQLite file the config points at (tests/conftest.py's ``db_url``)."""
+    return tmp_path / "bea.db"
+
+
+@pytest.fixture
+def tracker(config_path) -> Callable[..., subprocess.CompletedProcess]:
+    """Run the installed ``bea-tracker`` as a user would, in its own process."""
+
+    def run(*args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess:
+        result = subprocess.run([BEA_TRACKER, "--config", str(config_path), *args],
+                                capture_output=True, text=True, timeout=timeout)
+        if check and result.returncode != 0:
+            raise AssertionError(f"bea-tracker {' '.join(args)} exited {result.returncode}:\n"
+                                 f"{result.stdout}\n{result.stderr}")
+        return result
+
+    return run
+
+
+@pytest.fixture
+def tracker_json(tracker) -> Callable[..., Any]:
+    def run(*args: str) -> Any:
+        return json.loads(tracker(*args).stdout)
+
+    return run
+
+
+@pytest.fixture
+def daemons(config_path: Path, tmp_path: Path) -> Iterator[Callable[..., DaemonProcess]]:
+    """``daemons()`` starts ``bea-tracker run``; all are killed (if still up) at teardown."""
+    started: list[DaemonProcess] = []
+
+    def start(*args: str) -> DaemonProcess:
+        daemon = DaemonProcess(config_path, tmp_path / f"daemon-{len(started) + 1}.log", *args)
+        started.append(daemon)
+        return daemon
+
+    yield start
+    for number, daemon in enumerate(started, 1):
+        daemon.close()
+        print(f"--- daemon {number} (pid {daemon.pid}, exit {daemon.proc.returncode}) ---")
+        print(daemon.tail(25))
+
+
+@pytest.fixture
+def subscribe(database) -> Callable[..., Subscription]:
+    """Add a subscription straight through the library (a CLI call costs ~1.5 s here;
+    ``subscribe add`` has its own tests, and test_daemon_watchdog uses it)."""
+
+    def add(kind: str, target: str, name: str, **flt: Any) -> Subscription:
+        with database.unit_of_work() as session:
+            return add_subscription(session, kind, target, name=name,
+                                    filter=SubscriptionFilter(**flt))
+
+    return add
+
+
+@pytest.fixture
+def subscribers(subscribe, hooks) -> dict[str, Subscription]:
+    """One e-mail and one webhook subscriber to every new release."""
+    return {"email": subscribe("email", "economist@example.com", "mail"),
+            "webhook": subscribe("webhook", hooks.url_for("ops"), "ops")}
+
+
+@pytest.fixture
+def baseline(tracker, subscribers) -> None:
+    """The first poll records the feed's 48 items as history (not alerted)."""
+    tracker("poll", "--once")
