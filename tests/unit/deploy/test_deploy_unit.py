@@ -21,7 +21,7 @@ UNIT = DEPLOY / "bea-tracker.service"
 
 HARDENING = ["NoNewPrivileges", "ProtectHome", "PrivateTmp", "PrivateDevices",
              "ProtectKernelTunables", "ProtectKernelModules", "ProtectControlGroups",
-             "LockPersonality", "RestrictRealtime", "DynamicUser"]
+             "LockPersonality", "RestrictRealtime"]
 
 
 def parse_unit(text: str) -> dict[str, dict[str, list[str]]]:
@@ -95,6 +95,7 @@ def test_hardening_option_is_on(service, key):
 def test_filesystem_network_and_syscalls_are_restricted(service):
     assert one(service, "ProtectSystem") == "strict"
     assert one(service, "StateDirectory") == "bea-tracker"
+    assert one(service, "User") == one(service, "Group") == "bea-tracker"  # never root
     assert one(service, "RestrictAddressFamilies").split() == ["AF_INET", "AF_INET6", "AF_UNIX"]
     assert service["SystemCallFilter"][0] == "@system-service"
     assert one(service, "CapabilityBoundingSet") == ""
