@@ -22,8 +22,10 @@ EMAIL_LINES = 10
 
 
 @main.command()
-@click.option("--release-in", type=click.FloatRange(3, 600), default=8, show_default=True,
-              metavar="SECONDS", help="Schedule the simulated release this far ahead.")
+@click.option("--release-in", type=click.FloatRange(5, 600), default=8, show_default=True,
+              metavar="SECONDS",
+              help="Schedule the simulated release this far ahead (the daemon needs a few "
+                   "seconds to start).")
 @click.option("--keep", is_flag=True,
               help="Keep the temporary database, config and daemon log (and say where).")
 @click.pass_obj

@@ -239,7 +239,7 @@ class Demo:
         if any(r.path in (SCHEDULE_PATH, SCHEDULE_ICS_PATH) for r in records):
             found.append(("schedule", "daemon read BEA's release schedule"))
         probes = [r for r in records if r.path == self.release.path]
-        if probes:
+        if any(r.status == 404 for r in probes):
             found.append(("burst", "burst polling: the daemon probes the release page every "
                                    f"{BURST_INTERVAL:g} s (404 until it is published)"))
         if datetime.now(timezone.utc) >= page_at:
@@ -247,8 +247,11 @@ class Demo:
                                   f"{self.bea.url(self.release.path)}"))
         hit = next((r for r in probes if r.status == 200), None)
         if hit is not None:
+            late = "" if any(r.status == 404 for r in probes) else (
+                " (it was not polling yet at the release time: the machine is busy, try a "
+                "larger --release-in)")
             found.append(("fetched", f"daemon fetched the page {_seconds(hit.at - page_at)} "
-                                     "after it went live"))
+                                     f"after it went live{late}"))
         return found
 
     def _arrivals(self, known: dict[str, Arrival]) -> list[Arrival]:

@@ -100,9 +100,11 @@ def test_demo_exits_0_within_a_minute(demo_run):
 def test_demo_shows_each_step_and_alert(demo_run):
     out = demo_run[0].stdout
     for step in ("release scheduled at", "daemon read BEA's release schedule",
-                 "burst polling", "page live at", "daemon fetched the page",
-                 "SIGTERM: daemon stopped (exit 0)"):
+                 "page live at", "daemon fetched the page", "SIGTERM: daemon stopped (exit 0)"):
         assert step in out, step
+    # burst polling before the release, unless the machine was too busy to start in time
+    assert "burst polling: the daemon probes the release page every 1 s" in out \
+        or "it was not polling yet at the release time" in out
     for channel in ("webhook", "Slack", "e-mail"):
         assert re.search(rf"alert delivered by {channel} \d+\.\d\d s after publication", out)
 
@@ -141,7 +143,7 @@ def test_demo_leaves_nothing_running_or_bound(demo_run):
 
 
 def test_demo_keep_leaves_a_database_the_cli_can_query():
-    result, _ = run_demo("--keep", "--release-in", "4")
+    result, _ = run_demo("--keep", "--release-in", "6")
     out = result.stdout
     assert result.returncode == 0, f"{out}\n{result.stderr}"
     config = re.search(r"config (\S+/config\.yaml)", out).group(1)
