@@ -188,13 +188,15 @@ class Demo:
 
     def _schedule(self) -> None:
         now = datetime.now(timezone.utc)
-        starts = (now + timedelta(seconds=self.release_in + 1)).replace(microsecond=0)
+        starts = now + timedelta(seconds=self.release_in)
+        if starts.microsecond:  # on a whole second, as BEA's calendar has it
+            starts = starts.replace(microsecond=0) + timedelta(seconds=1)
         self.release = synthetic_gdp_release(starts, seq=1)
         self.bea.schedule_with([self.release.event(starts)], keep_real=True)
         self.publication: Publication = self.bea.publish(self.release, at=starts,
                                                          feed_delay=FEED_DELAY)
         self._say(f"release scheduled at {_clock(starts)} UTC (in "
-                  f"{(starts - now).total_seconds():.0f} s): {self.release.title}; the page "
+                  f"{(starts - now).total_seconds():.1f} s): {self.release.title}; the page "
                   f"goes live then, BEA's feed lists it {FEED_DELAY:.0f} s later")
 
     def _start_daemon(self, stack: ExitStack) -> None:
