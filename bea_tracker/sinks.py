@@ -225,9 +225,11 @@ class _HookServer(ThreadingHTTPServer):
     daemon_threads = False  # joined by server_close()
     block_on_close = True
 
-    def __init__(self, address: tuple[str, int], sink: WebhookSink) -> None:
+    def __init__(self, address: tuple[str, int], sink: WebhookSink,
+                 keep_alive: bool = False) -> None:
         super().__init__(address, _HookHandler)
         self.sink = sink
+        self.keep_alive = keep_alive
         self.stopping = threading.Event()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -251,7 +253,9 @@ class _HookHandler(BaseHTTPRequestHandler):
         self._receive()
 
     def _receive(self) -> None:
-        self.close_connection = True
+        self.close_connection = not self.server.keep_alive
+        if self.server.keep_alive:
+            self.connection.settimeout(1.0)  # idle keep-alive connections end quickly
         body = self._read_body()
         path = self.path.split("?", 1)[0]
         name = path.rstrip("/").rsplit("/", 1)[-1] if path.startswith("/hooks/") else ""
@@ -266,7 +270,8 @@ class _HookHandler(BaseHTTPRequestHandler):
         for header, value in answer.headers:
             self.send_header(header, value)
         self.send_header("Content-Length", str(len(answer.body)))
-        self.send_header("Connection", "close")
+        if not self.server.keep_alive:
+            self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.write(answer.body)
 
@@ -294,10 +299,13 @@ def _json_or_none(body: bytes) -> Any:
 
 class WebhookSink:
     """An HTTP server on 127.0.0.1 recording every POST/PUT, answering 200 "ok" unless
-    told otherwise with :meth:`respond`."""
+    told otherwise with :meth:`respond`. ``keep_alive`` keeps connections open between
+    requests, as production receivers do (one connection per request otherwise)."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, *,
+                 keep_alive: bool = False) -> None:
         self._address = (host, port)
+        self._keep_alive = keep_alive
         self._inbox: _Inbox[HookCall] = _Inbox()
         self._answers: deque[_Answer] = deque()
         self._lock = threading.Lock()
@@ -308,7 +316,7 @@ class WebhookSink:
     def start(self) -> Self:
         if self._server is not None:
             return self
-        self._server = _HookServer(self._address, self)
+        self._server = _HookServer(self._address, self, self._keep_alive)
         self.host, self.port = self._server.server_address[:2]
         self._thread = threading.Thread(target=self._server.serve_forever,
                                         kwargs={"poll_interval": 0.05},

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from db.dialect import insert_ignoring_duplicates
@@ -80,7 +81,9 @@ def lease_due(session: Session, now: datetime, lease: timedelta, limit: int = 50
     return leases
 
 
-def mark_sent(session: Session, outbox_ids: list[int], at: datetime | None = None) -> None:
+def mark_sent(
+    session: Session | Connection, outbox_ids: list[int], at: datetime | None = None
+) -> None:
     session.execute(
         update(OutboxRow)
         .where(OutboxRow.id.in_(outbox_ids))
@@ -88,7 +91,9 @@ def mark_sent(session: Session, outbox_ids: list[int], at: datetime | None = Non
     )
 
 
-def mark_retry(session: Session, outbox_ids: list[int], error: str, at: datetime) -> None:
+def mark_retry(
+    session: Session | Connection, outbox_ids: list[int], error: str, at: datetime
+) -> None:
     session.execute(
         update(OutboxRow)
         .where(OutboxRow.id.in_(outbox_ids))
@@ -96,7 +101,7 @@ def mark_retry(session: Session, outbox_ids: list[int], error: str, at: datetime
     )
 
 
-def mark_dead(session: Session, outbox_ids: list[int], error: str) -> None:
+def mark_dead(session: Session | Connection, outbox_ids: list[int], error: str) -> None:
     session.execute(
         update(OutboxRow)
         .where(OutboxRow.id.in_(outbox_ids))

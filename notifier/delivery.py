@@ -13,6 +13,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -80,15 +81,23 @@ def _claim(database: Database, now: datetime, policy: DeliveryPolicy) -> list[Jo
 
 
 def _jobs(session, leases: list[Lease]) -> list[Job]:  # noqa: ANN001 - Session
+    """Group leases into sends; each event and subscription is loaded once per batch
+    (a release alerted to 1,000 subscribers is rendered from one record)."""
     jobs: dict[tuple[int, int], Job] = {}
+    subs: dict[int, Subscription | None] = {}
+    events: dict[int, EventRecord | None] = {}
     for lease in leases:
-        sub = get_subscription(session, lease.subscription_id)
-        event = session.get(Event, lease.event_id)
+        if lease.subscription_id not in subs:
+            subs[lease.subscription_id] = get_subscription(session, lease.subscription_id)
+        if lease.event_id not in events:
+            row = session.get(Event, lease.event_id)
+            events[lease.event_id] = event_record(session, row) if row else None
+        sub, event = subs[lease.subscription_id], events[lease.event_id]
         if sub is None or event is None:
             continue
         key = (sub.id, 0 if sub.digest else lease.outbox_id)
         job = jobs.setdefault(key, Job(sub, [], [], lease.attempts))
-        job.events.append(event_record(session, event))
+        job.events.append(event)
         job.outbox_ids.append(lease.outbox_id)
         job.attempts = max(job.attempts, lease.attempts)
     return list(jobs.values())
@@ -104,7 +113,8 @@ def _send(job: Job, context_for: ContextFactory) -> None:
 def _record(database: Database, job: Job, error: SendError | None,
             policy: DeliveryPolicy, summary: DeliverySummary) -> None:
     now = datetime.now(timezone.utc)
-    with database.unit_of_work() as session:
+    # a plain connection, not an ORM session: this runs once per send and must be cheap
+    with database.engine.begin() as session:
         if error is None:
             mark_sent(session, job.outbox_ids, now)
             summary.sent += len(job.outbox_ids)
@@ -138,16 +148,17 @@ async def deliver_due(
     password's variable is unset), which fails that send like any other.
     """
     summary = DeliverySummary()
-    jobs = await asyncio.to_thread(
-        _claim, database, now or datetime.now(timezone.utc), policy)
-    if not jobs:
-        return summary
+    now = now or datetime.now(timezone.utc)
     gate = asyncio.Semaphore(policy.concurrency)
+    loop = asyncio.get_running_loop()
+    # sends wait on the network: their own pool, as wide as the configured concurrency
+    # (asyncio's default pool has only cores + 4 threads)
+    senders = ThreadPoolExecutor(policy.concurrency, thread_name_prefix="bea-send")
 
     async def run(job: Job) -> None:
         async with gate:
             try:
-                await asyncio.to_thread(_send, job, context_for)
+                await loop.run_in_executor(senders, _send, job, context_for)
                 error = None
             except SendError as exc:
                 error = exc
@@ -156,6 +167,11 @@ async def deliver_due(
                 error = TransientSendError(f"unexpected {type(exc).__name__}")
             await asyncio.to_thread(_record, database, job, error, policy, summary)
 
-    await asyncio.gather(*(run(job) for job in jobs))
+    # claim in batches until nothing is due (a retried row is due later, not now)
+    try:
+        while jobs := await asyncio.to_thread(_claim, database, now, policy):
+            await asyncio.gather(*(run(job) for job in jobs))
+    finally:
+        senders.shutdown(wait=False)
     logger.info("%s", summary.line())
     return summary
