@@ -105,7 +105,8 @@ def _wait(check, timeout: float = 60.0) -> None:
 
 def test_an_interrupted_run_resumes(backfiller):
     bea = backfiller.bea
-    bea.fault(data.GDP_ADVANCE_PATH, delay=120)  # held until the server stops
+    # held until the server stops; the spider's second slot per host fetches the others
+    bea.fault(data.GDP_ADVANCE_PATH, delay=120)
     urls = backfiller.url_file(*REAL_PAGES)
     child = backfiller.start("--limit", "0", "--urls", urls)
     try:
