@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import zlib
@@ -29,6 +30,7 @@ from db.models import Event, PollLog, Release, Snapshot
 from db.session import Database
 
 BEA_TRACKER = Path(sys.executable).with_name("bea-tracker")
+PYTHON_WARNING = re.compile(r"^\S+:\d+: \w*Warning: ", re.M)
 POLL_BOUND = 90.0  # seconds: an upper bound for one poll, never a speed expectation
 
 
@@ -54,13 +56,15 @@ class Tracker:
         self.db_url = f"sqlite:///{workdir / 'bea.db'}"
         self.db = Database(self.db_url)
         self.first: Poll | None = None  # set by fixtures that run a first poll
+        self.bea_section: dict[str, Any] = {}  # overrides of LocalBea's ``bea:`` section
         self.configure()
 
     def configure(self, **polling: Any) -> Path:
         """(Re)write the config: LocalBea's ``bea:`` section, a short timeout, threshold 2."""
         config = {
             "database": {"url": self.db_url},
-            "bea": self.bea.config() | {"user_agent": "bea-tracker-tests (test@example.org)"},
+            "bea": self.bea.config() | {"user_agent": "bea-tracker-tests (test@example.org)"}
+            | self.bea_section,
             "polling": {"timeout": 5, "failure_threshold": 2} | polling,
             "logging": {"level": "INFO"},
         }
@@ -75,10 +79,12 @@ class Tracker:
         else:
             args = ("--no-schedule", *args)
         env = {k: v for k, v in os.environ.items() if k != "BEA_TRACKER_CONFIG"}
+        env["PYTHONWARNINGS"] = "default"  # shown on stderr, and failed on below
         done = subprocess.run(
             [str(BEA_TRACKER), "--config", str(self.config), "poll", "--once", *args],
             capture_output=True, text=True, timeout=POLL_BOUND, cwd=self.workdir, env=env,
         )
+        assert not PYTHON_WARNING.search(done.stderr), done.stderr
         return Poll(done.returncode, done.stdout, done.stderr)
 
     def cli(self, *args: str) -> Any:
@@ -166,3 +172,36 @@ def publish_gdp(bea: LocalBea, seq: int | None = None) -> SyntheticRelease:
     release = synthetic_gdp_release(datetime.now(timezone.utc), seq=seq)
     bea.publish(release)
     return release
+
+
+# -- bad pages, made by editing BEA's real GDP advance page ----------------------------
+NOT_BEA = b"<!DOCTYPE html>\n<html><body><h1>404 Not Found</h1></body></html>\n"
+
+
+def _headline(page: bytes) -> tuple[int, int]:
+    """Start and end of the first paragraph of the page's body (the headline paragraph)."""
+    start = page.index(b"<p>", page.index(b"field--name-body"))
+    return start, page.index(b"</p>", start) + len(b"</p>")
+
+
+def truncated(page: bytes) -> bytes:
+    """The page cut right after its headline paragraph (a connection that dropped)."""
+    return page[: _headline(page)[1]]
+
+
+def headline_moved(page: bytes) -> bytes:
+    """The headline paragraph taken out of the body and put, as a highlight box, above
+    the title (the kind of change a redesign brings)."""
+    start, end = _headline(page)
+    box = b'<div class="release-highlight">' + page[start + 3: end - 4] + b"</div>"
+    page = page[:start] + page[end:]
+    title = page.index(b"<h1")
+    return page[:title] + box + page[title:]
+
+
+BAD_PAGES = {
+    "truncated": truncated,
+    "moved": headline_moved,
+    "not_bea": lambda page: NOT_BEA,
+    "empty": lambda page: b"",
+}

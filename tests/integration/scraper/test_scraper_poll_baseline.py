@@ -1,7 +1,8 @@
 """The first poll into an empty database is a baseline; the next one is a conditional GET.
 
 Drives ``bea-tracker poll --once`` (a child process) against the local BEA serving BEA's
-real feed (48 items) and calendar, then reads the database it wrote.
+real feed (48 items) and calendar, then reads the database it wrote. Both polls run once
+for the module (fixture ``baseline_done``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def test_first_poll_exits_0_and_says_baseline(baseline_done):
 
 
 def test_every_feed_item_becomes_a_release(baseline_done):
-    assert len(baseline_done.releases()) == FEED_ITEMS
+    assert baseline_done.first_counts[0] == FEED_ITEMS
 
 
 def test_baseline_events_are_marked_baseline(baseline_done):
@@ -34,8 +35,9 @@ def test_baseline_events_are_marked_baseline(baseline_done):
 
 
 def test_baseline_fetches_no_release_page(baseline_done):
-    asked = {r.path for r in baseline_done.bea.log.records()}
-    assert asked == {data.FEED_PATH, data.SCHEDULE_ICS_PATH}  # not even robots.txt
+    first = baseline_done.first_requests
+    assert [(r.path, r.status, r.conditional) for r in first] == [
+        (data.SCHEDULE_ICS_PATH, 200, False), (data.FEED_PATH, 200, False)]
     with baseline_done.db.session() as session:
         kinds = set(session.scalars(select(Snapshot.kind)))
     assert kinds == {"feed_item"}
@@ -60,22 +62,21 @@ def test_schedule_is_stored_from_the_calendar(baseline_done):
     assert count == 119  # PROVENANCE.md: 119 VEVENTs in the ICS capture
 
 
-def test_second_poll_is_conditional_and_adds_nothing(tracker):
-    assert tracker.poll("--schedule").code == 0
-    releases, events = len(tracker.releases()), len(tracker.events())
-    assert not tracker.bea.log.records(data.FEED_PATH)[0].conditional
-    tracker.bea.log.clear()
-
-    second = tracker.poll("--schedule")
-
+def test_second_poll_is_conditional(baseline_done):
+    second = baseline_done.second
     assert second.code == 0, second.output
     assert "feed: 304 not modified" in second.stdout
     assert "schedule: 304 not modified" in second.stdout
-    assert tracker.bea.log.count(data.FEED_PATH, status=304, conditional=True) == 1
-    assert tracker.bea.log.count(data.SCHEDULE_ICS_PATH, status=304, conditional=True) == 1
-    assert tracker.bea.log.count() == 2  # nothing else was fetched
-    assert len(tracker.releases()) == releases
-    assert len(tracker.events()) == events
-    feed_polls = tracker.poll_log(data.FEED_PATH)
-    assert [p.status for p in feed_polls] == [200, 304]
-    assert feed_polls[-1].not_modified and feed_polls[-1].error is None
+    assert [(r.path, r.status, r.conditional) for r in baseline_done.bea.log.records()] == [
+        (data.SCHEDULE_ICS_PATH, 304, True), (data.FEED_PATH, 304, True)]
+
+
+def test_second_poll_sent_the_stored_etag(baseline_done):
+    validators = baseline_done.poll_log(data.FEED_PATH)
+    assert [(p.status, p.not_modified) for p in validators] == [(200, False), (304, True)]
+    assert validators[0].etag and validators[1].etag == validators[0].etag
+
+
+def test_second_poll_adds_nothing(baseline_done):
+    assert (len(baseline_done.releases()), len(baseline_done.events())) == \
+        baseline_done.first_counts

@@ -70,8 +70,6 @@ def test_pio_figures_come_from_its_page(notified):
     assert pick(figures, "pce_price_index", "2026-07", "percent")["value"] == 0.2
 
 
-@pytest.mark.xfail(strict=True, reason="db uq_figure is (snapshot, indicator, period): the "
-                   "y/y PCE price figures of the same month are dropped (reported to db/)")
 def test_pio_keeps_year_over_year_price_figures(notified):
     figures = notified.show(data.PIO_PATH)["figures"]
     assert pick(figures, "pce_price_index", "2026-07", "percent_yoy")["value"] == 3.7
@@ -111,18 +109,3 @@ def test_the_summary_counts_skipped_links(notified):
     assert "pages crawled 43 (40 failed)" in notified.first.stdout
     assert "skipped 6 links outside bea.allowed_hosts" in notified.first.stdout
     assert not any(r.path.startswith("/newsreleases/") for r in notified.bea.log.records())
-
-
-def test_a_release_published_after_the_baseline_is_crawled_and_alerted(after_baseline):
-    tracker = after_baseline
-    publish_gdp(tracker.bea)
-
-    result = tracker.poll()
-
-    assert result.code == 0, result.output
-    assert "49 items, 1 new or changed" in result.stdout
-    assert tracker.bea.log.count(data.GDP_ADVANCE_PATH, status=200) == 1
-    assert tracker.figure(data.GDP_ADVANCE_PATH, "real_gdp", "2026Q2")["value"] == 1.5
-    alerted = [e for e in tracker.events() if not e.baseline]
-    assert [e.kind for e in alerted] == ["new_release"]
-    assert alerted[0].release_id == tracker.release(data.GDP_ADVANCE_PATH).id
