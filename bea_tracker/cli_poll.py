@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import click
 from bea_tracker.app import App
 from bea_tracker.cli import fail, main
 from bea_tracker.output import to_json_text
+
+logger = logging.getLogger(__name__)
 
 
 @main.command()
@@ -65,10 +68,21 @@ def _print_parsed(shape: dict) -> None:
 @click.option("--no-schedule", is_flag=True, help="Skip the schedule refresh.")
 @click.pass_obj
 def poll(app: App, once: bool, notify_existing: bool, no_schedule: bool) -> None:
-    """Poll the feed and schedule, crawl new or changed release pages, store; no sending."""
+    """Poll the feed and schedule, crawl new or changed release pages, store; no sending.
+
+    A source that fails (an HTTP error, a malformed feed, a page that cannot be had) is
+    reported and logged, and the poll still exits 0; only a failure of the poll itself
+    (e.g. the database) exits 1.
+    """
     from bea_tracker.cycle import poll_cycle
     from bea_tracker.runtime import run_in_reactor
 
-    lines = run_in_reactor(lambda: poll_cycle(app, notify_existing, not no_schedule))
+    app.config  # noqa: B018 - validate the config (exit 2) before anything runs
+    try:
+        app.db  # noqa: B018 - open and migrate the database first, outside the event loop
+        lines = run_in_reactor(lambda: poll_cycle(app, notify_existing, not no_schedule))
+    except Exception as exc:  # the job boundary: one line for people, the rest in the log
+        logger.error("poll failed", exc_info=True)
+        fail(f"poll failed: {exc}", 1)
     for line in lines:
         click.echo(line)
