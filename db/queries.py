@@ -137,13 +137,16 @@ def _revision_entries(rows: list[FigureRow]) -> dict[tuple[str, str, str], list[
     return series
 
 
-def revisions(session: Session, indicator: str | None = None) -> list[dict[str, Any]]:
+def revisions(session: Session, indicator: str | None = None,
+              vintages: bool = True) -> list[dict[str, Any]]:
     """How each period's figure moved from estimate to estimate (advance -> second -> ...).
 
     A prior-period value that a later release restates counts when it differs from what
     was last known; repeating the same value is not a revision.
     """
-    stmt = _base_select().where(Release.current_snapshot_id == Figure.snapshot_id)
+    stmt = _base_select()
+    if not vintages:  # every stored vintage counts: a corrected page revises its old value
+        stmt = stmt.where(Release.current_snapshot_id == Figure.snapshot_id)
     if indicator:
         stmt = stmt.where(Figure.indicator == indicator)
     stmt = stmt.order_by(_released(), Snapshot.fetched_at, Figure.id)

@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 
-import pytest
-
 from bea_tracker.localbea import data
 
 ADVANCE_URL = data.BEA_BASE_URL + data.GDP_ADVANCE_PATH
@@ -67,9 +65,6 @@ def test_table_and_csv_show_each_step(cli, store_page, synthetic_second_estimate
     assert any(r.startswith("real_gdp,2026Q2,percent_saar,second,1.3,-0.2,") for r in rows)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "db.queries.revisions reads only each release's current vintage, so a corrected page "
-    "hides the value it replaced; fix proposed in the history-tools report (vintages=True)"))
 def test_a_corrected_page_is_a_revision_between_its_vintages(cli, store_page):
     real = data.load(data.GDP_ADVANCE_FILE)
     corrected = real.replace(b"annual rate of 1.5 percent", b"annual rate of 1.7 percent")
