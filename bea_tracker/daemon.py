@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -53,6 +54,7 @@ class Daemon:
         self._feed_lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
+        self._abandoned = False
 
     # -- lifecycle -------------------------------------------------------------------
     async def run(self) -> int:
@@ -81,6 +83,12 @@ class Daemon:
             await self._shutdown(delivery)
         await asyncio.to_thread(self._release)
         logger.info("daemon stopped")
+        if self._abandoned:
+            # A send blocked in a worker thread (smtplib/httpx cannot be interrupted) would
+            # hold the interpreter's exit until its own timeout (20 s by default). Leave it:
+            # its lease expires and the next start retries it, as after a crash.
+            logging.shutdown()
+            os._exit(0)
         return 0
 
     def stop(self) -> None:
@@ -90,7 +98,9 @@ class Daemon:
             self._wake.set()
 
     async def _shutdown(self, delivery: asyncio.Task) -> None:
-        self.scheduler.shutdown(wait=False)
+        # pause first: APScheduler's AsyncIOExecutor.shutdown() cancels running jobs, so
+        # a poll or probe in flight would be cut off (and logged as a failed job)
+        self.scheduler.pause()
         pending = [*self._tasks, delivery]
         done, still = await asyncio.wait(pending, timeout=STOP_GRACE_SECONDS)
         for task in still:
@@ -99,6 +109,8 @@ class Daemon:
             logger.warning("%d tasks did not finish in time; their leases expire and they "
                            "are retried on the next start", len(still))
             await asyncio.wait(still, timeout=1)
+            self._abandoned = True
+        self.scheduler.shutdown(wait=False)
 
     def _claim(self) -> tuple[bool, dict | None]:
         stale = timedelta(seconds=HEARTBEAT_SECONDS * 6)
