@@ -7,6 +7,7 @@ which pytest shows when the test fails).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 from collections.abc import Callable, Iterator
@@ -68,8 +69,8 @@ def config_path(configure) -> Path:
 
 
 @pytest.fixture
-def db_file(tmp_path: Path, config_path: Path) -> Path:
-    """The SQLite file the config points at (tests/conftest.py's ``db_url``)."""
+def db_file(tmp_path: Path, config_path: Path, database) -> Path:
+    """The SQLite file the config points at (tests/conftest.py's ``db_url``), migrated."""
     return tmp_path / "bea.db"
 
 
@@ -134,6 +135,22 @@ def subscribers(subscribe, hooks) -> dict[str, Subscription]:
 
 
 @pytest.fixture
-def baseline(tracker, subscribers) -> None:
-    """The first poll records the feed's 48 items as history (not alerted)."""
-    tracker("poll", "--once")
+def baseline(config_path, database, subscribers) -> None:
+    """The first poll records the feed's 48 items as history (not alerted).
+
+    Done in this process (``bea-tracker poll --once`` costs ~3-5 s of start-up here): a
+    baseline crawls nothing, so it needs no Scrapy and no reactor.
+    """
+    from bea_tracker.config import load_config
+    from bea_tracker.wiring import scraper_settings
+    from scraper.fetch import make_client
+    from scraper.poller import Poller
+
+    config = load_config(config_path)
+
+    async def first_poll():  # noqa: ANN202 - PollSummary
+        async with make_client(config.bea.user_agent, config.polling.timeout) as client:
+            return await Poller(database, scraper_settings(config), client, None).poll_feed()
+
+    summary = asyncio.run(first_poll())
+    assert summary.baseline and summary.items == 48, summary.line()

@@ -8,7 +8,9 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from daemon_support import BEA_TRACKER, parse_time, wait_until
+from daemon_support import BEA_TRACKER, parse_time, query, wait_until, whole_second
+
+from bea_tracker.localbea import synthetic_gdp_release
 
 
 @pytest.fixture
@@ -35,8 +37,8 @@ def test_idle_polls_are_conditional_gets_answered_304(configure, bea, daemons,
     configure(idle_interval="1s")
     feed_path = urlsplit(bea.feed_url).path
     daemon = daemons()  # empty database: its first poll records the feed as history
-    polls = wait_until(lambda: len(r := bea.log.records(feed_path)) >= 5 and r,
-                       45, "five feed polls", daemon)
+    polls = wait_until(lambda: len(r := bea.log.records(feed_path)) >= 4 and r,
+                       45, "four feed polls", daemon)
     first, *idle = polls
     assert first.status == 200 and not first.conditional
     assert [(r.status, r.conditional) for r in idle] == [(304, True)] * len(idle)
@@ -47,46 +49,61 @@ def test_idle_polls_are_conditional_gets_answered_304(configure, bea, daemons,
     assert daemon.log_text().count("idle poll: feed: 304 not modified") >= len(idle) - 1
 
 
-def test_status_while_running_shows_alive_pid_last_poll_and_outbox(configure, daemons,
-                                                                   tracker_json, subscribers):
+def test_status_while_running_then_sigterm_exits_0_within_10_s(configure, daemons, db_file,
+                                                                tracker_json):
     configure(idle_interval="1s")
     daemon = daemons()
-    daemon.wait_started()
+    wait_until(lambda: query(db_file, "SELECT count(*) FROM poll_log WHERE kind = 'feed'")
+               [0][0] >= 2 and "heartbeat_at" in query(
+                   db_file, "SELECT value FROM daemon_state")[0][0],
+               30, "a poll and a heartbeat", daemon, every=0.2)
 
-    def polled():
-        info = tracker_json("status", "--json")
-        return info if info["last_poll"] and info["daemon"].get("heartbeat_at") else None
-
-    info = wait_until(polled, 30, "status with a poll and a heartbeat", daemon)
+    info = tracker_json("status", "--json")
     now = datetime.now(timezone.utc)
     d = info["daemon"]
     assert (d["alive"], d["pid"], d["state"]) == (True, daemon.pid, "running")
     assert now - parse_time(d["heartbeat_at"]) < timedelta(seconds=30)
     poll = info["last_poll"]
     assert now - parse_time(poll["at"]) < timedelta(seconds=30)
-    assert poll["status"] in (200, 304) and isinstance(poll["not_modified"], bool)
-    assert poll["error"] is None
+    assert (poll["status"], poll["not_modified"], poll["error"]) == (304, True, None)
     assert info["outbox"] == {"pending": 0, "sending": 0, "sent": 0, "dead": 0}
     assert d["last_error"] is None
 
-    code, _ = daemon.terminate()
-    assert code == 0
-    stopped = tracker_json("status", "--json")["daemon"]
-    assert (stopped["alive"], stopped["state"]) == (False, "stopped")
-
-
-def test_sigterm_exits_zero_within_ten_seconds(daemons, tracker_json):
-    daemon = daemons()
-    daemon.wait_started()
-    wait_until(lambda: "idle poll" in daemon.log_text(), 30, "the first poll", daemon)
     code, seconds = daemon.terminate(timeout=30)
     assert code == 0, daemon.tail()
     assert seconds < 10
     assert "daemon stopped" in daemon.log_text()
-    assert not tracker_json("status", "--json")["daemon"]["alive"]
+    assert "Traceback" not in daemon.log_text()
+    stopped = tracker_json("status", "--json")["daemon"]
+    assert (stopped["alive"], stopped["state"]) == (False, "stopped")
 
 
-def test_second_instance_on_the_same_database_exits_2(config_path, daemons, tracker_json):
+def test_sigterm_during_a_hanging_send_exits_0_within_10_s_and_the_alert_is_retried(
+        configure, subscribe, baseline, bea, hooks, daemons, db_file):
+    configure(timeout="20s")  # the default send timeout, longer than the stop grace (8 s)
+    hooks.respond(200, delay=60, name="ops")  # the receiver hangs on the first alert
+    starts = whole_second(3)
+    release = synthetic_gdp_release(starts, seq=5)
+    bea.schedule_with([release.event(starts)], keep_real=True)
+    bea.publish(release, at=starts, feed_delay=3600)
+    daemon = daemons()
+    wait_until(lambda: query(db_file, "SELECT count(*) FROM outbox WHERE status = 'sending'")
+               == [(1,)], 60, "the webhook send to start", daemon)
+
+    code, seconds = daemon.terminate(timeout=30)
+    assert code == 0, daemon.tail()
+    assert seconds < 10
+    assert query(db_file, "SELECT status FROM outbox o JOIN subscriptions s ON "
+                          "s.id = o.subscription_id WHERE s.kind = 'webhook'") == [("sending",)]
+
+    daemons().wait_started()  # the lease (3 s) runs out and the send is retried
+    call = hooks.wait_for(1, timeout=30, name="ops", accepted_only=True)[0]
+    assert call.json["events"][0]["release"]["title"] == release.title
+    wait_until(lambda: query(db_file, "SELECT DISTINCT status FROM outbox") == [("sent",)],
+               30, "every row sent")
+
+
+def test_second_instance_on_the_same_database_exits_2(config_path, daemons):
     first = daemons()
     first.wait_started()
     second = subprocess.run([BEA_TRACKER, "--config", str(config_path), "run"],
@@ -96,4 +113,3 @@ def test_second_instance_on_the_same_database_exits_2(config_path, daemons, trac
     assert "another bea-tracker daemon is running on this database" in message
     assert f"pid {first.pid}" in message
     assert first.running
-    assert tracker_json("status", "--json")["daemon"]["pid"] == first.pid
