@@ -25,10 +25,10 @@ def truncated_feed(bea) -> bytes:  # noqa: ANN001 - LocalBea
 
 
 def test_a_slow_feed_then_a_500_then_200(tracker):
-    """An outage: the feed answers past polling.timeout (1 s), then with a 500, then
+    """An outage: the feed answers past polling.timeout (2 s), then with a 500, then
     normally. Each failed poll exits 0 with one line and is logged; the first good read
     is the baseline. failure_threshold is 3 here, so two failures raise no problem."""
-    tracker.configure(timeout=1, failure_threshold=3)
+    tracker.configure(timeout=2, failure_threshold=3)
     tracker.bea.fault(data.FEED_PATH, delay=60)  # cut short when the test ends
     tracker.bea.fault(data.FEED_PATH, status=500)
 
@@ -97,6 +97,7 @@ def test_unusable_feeds_in_a_row_are_one_source_problem(tracker):
 
     for result in polls:
         assert result.code == 0, result.output
+        assert "WARNING scraper.poller: feed " in result.stderr  # the log line
     assert "feed: error (no usable items: not a feed: the document is an HTML page" \
         in polls[0].stdout
     assert "Service Unavailable" in polls[0].stdout

@@ -149,6 +149,26 @@ def test_garbage_exits_1_with_one_clear_line(tmp_path):
     assert lines[0].startswith(f"error: {garbage}: not a BEA feed, release page")
 
 
+@pytest.mark.parametrize("body", [
+    b"",
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+    b"just some words, no markup",
+    b"<!DOCTYPE html><html><head><title>Example Domain</title></head><body><p>Hi</p>"
+    b"</body></html>",
+], ids=["empty", "png", "text", "other-html"])
+def test_what_is_no_bea_document_exits_1(tmp_path, body):
+    from bea_tracker.cli import main
+
+    path = tmp_path / "document"
+    path.write_bytes(body)
+
+    result = CliRunner().invoke(main, ["parse", str(path), "--json"])
+
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"error: {path}: not a BEA feed, release page")
+
+
 def test_a_missing_file_is_a_usage_error(tmp_path):
     done = subprocess.run([str(BEA_TRACKER), "parse", str(tmp_path / "nope.html")],
                           capture_output=True, text=True, timeout=60, cwd=tmp_path)

@@ -36,8 +36,8 @@ def test_baseline_events_are_marked_baseline(baseline_done):
 
 def test_baseline_fetches_no_release_page(baseline_done):
     first = baseline_done.first_requests
-    assert [(r.path, r.status, r.conditional) for r in first] == [
-        (data.SCHEDULE_ICS_PATH, 200, False), (data.FEED_PATH, 200, False)]
+    assert sorted((r.path, r.status, r.conditional) for r in first) == sorted([
+        (data.SCHEDULE_ICS_PATH, 200, False), (data.FEED_PATH, 200, False)])
     with baseline_done.db.session() as session:
         kinds = set(session.scalars(select(Snapshot.kind)))
     assert kinds == {"feed_item"}
@@ -67,8 +67,9 @@ def test_second_poll_is_conditional(baseline_done):
     assert second.code == 0, second.output
     assert "feed: 304 not modified" in second.stdout
     assert "schedule: 304 not modified" in second.stdout
-    assert [(r.path, r.status, r.conditional) for r in baseline_done.bea.log.records()] == [
-        (data.SCHEDULE_ICS_PATH, 304, True), (data.FEED_PATH, 304, True)]
+    second_requests = baseline_done.bea.log.records()
+    assert sorted((r.path, r.status, r.conditional) for r in second_requests) == sorted([
+        (data.SCHEDULE_ICS_PATH, 304, True), (data.FEED_PATH, 304, True)])
 
 
 def test_second_poll_sent_the_stored_etag(baseline_done):
