@@ -35,7 +35,9 @@ def test_429_is_retried_after_retry_after_then_stored(crawled):
     assert answers[1].at - answers[0].at >= timedelta(seconds=0.9)  # waited as asked
     assert "answered 429; waiting 1.0 s as Retry-After asks" in crawled.first.stderr
     path = crawled.paths["429"]
-    assert [(p.status, p.error) for p in crawled.poll_log(path)] == [(200, None)]
+    logged = crawled.poll_log(path)
+    assert [(p.status, p.error) for p in logged] == [(200, None)]
+    assert logged[0].duration_ms > 0 and logged[0].etag  # the download's own facts
     assert kinds(crawled.after_a["429"]) == ["feed_item", "page"]
     assert crawled.figure(path, "current_dollar_gdp", "2026Q2")["value"] == 7.9  # page only
 
