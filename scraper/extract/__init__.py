@@ -85,6 +85,10 @@ def extract_release(html: str | bytes, url: str) -> ReleaseRecord:
         return ReleaseRecord(url=url, title="", extraction=EXTRACTION_FAILED,
                              problems=(f"extraction error: {exc!r}",))
     status, problems = _status(fields, result)
+    if status == EXTRACTION_OK and page.problems:
+        # found only by searching the whole page: BEA changed its layout, so the figures
+        # and lead are less certain than the container they came from promises
+        status = EXTRACTION_PARTIAL
     page_problems = [p for p in page.problems if p not in problems]
     if status == EXTRACTION_FAILED:
         page_problems.insert(0, "not a BEA release page (no title or release date)")

@@ -59,8 +59,6 @@ def test_a_moved_headline_is_noted(crawled):
     assert any("headline paragraph not found" in p for p in snapshot.problems)
 
 
-@pytest.mark.xfail(strict=True, reason="scraper/extract says 'ok' after its whole-page "
-                   "fallback, though the lead it returns is the wrong paragraph (reported)")
 def test_a_moved_headline_is_not_ok(crawled):
     assert page_snapshot(crawled, "moved").extraction in ("partial", "failed")
 
