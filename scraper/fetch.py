@@ -101,7 +101,11 @@ async def conditional_get(
             url=url, started_at=started, duration_ms=(time.perf_counter() - t0) * 1000,
             error=f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__,
         )
-    if result.error:
+    if result.status == 404:
+        # a release page probed before it is live: normal and quiet; callers that expect
+        # the URL to exist (the feed, the schedule) log the failure themselves
+        logger.debug("GET %s: 404", url)
+    elif result.error:
         logger.warning("GET %s failed: %s", url, result.error)
     return result
 
