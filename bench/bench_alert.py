@@ -1,0 +1,259 @@
+"""Time to alert, and what the polling costs BEA.
+
+1. Simulation: the daemon (``bea-tracker run``, its own process) against a local BEA with
+   repeated synthetic releases, each page going live at a random moment within one burst
+   interval of its scheduled second (so any phase of the 5 s burst ticks is as likely) and
+   its feed item ``--feed-delay`` s later (BEA: ~90 s). One release in four has a URL the
+   title rule cannot predict (a slug BEA cut short), so only the feed can find it. For each
+   release: time from the page going live, and from the feed changing, to the webhook
+   receiver's arrival; p50/p95; how far ahead of the feed the alert was; and the requests
+   the daemon actually made, from the local BEA's request log. Polling is the default
+   except ``burst_before`` (10 s, not 60 s: earlier ticks only add 404 probes).
+2. Budget: average requests per day that the default polling configuration (idle 5 min;
+   bursts from 1 min before to 15 min after each release, every 5 s, feed poll + page
+   probe per tick) makes against BEA's real calendar (the bundled ICS).
+
+Run: ``.venv/bin/python bench/bench_alert.py [--releases N] [--feed-delay S] [--seed N]``
+(about 30 s + N x gap + feed-delay: 5 minutes by default). Prints figures, not pass/fail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from bea_tracker.config import PollingConfig
+from bea_tracker.localbea import LocalBea, Publication, synthetic_gdp_release
+from bea_tracker.sinks import WebhookSink
+from scraper.schedule import parse_schedule_ics
+
+BEA_TRACKER = str(Path(sys.executable).with_name("bea-tracker"))
+BURST_INTERVAL = PollingConfig().burst_interval  # 5 s: time to alert mostly depends on it
+SIM_BURST_BEFORE = 10.0  # not 60 s, so releases can follow each other quickly
+FEED_LAG_REAL = 108.0  # BEA's feed for an 8:30 release carried Last-Modified 08:31:48
+
+
+@dataclass
+class Simulated:
+    scheduled: datetime
+    publication: Publication
+    predicted_path: str
+    arrival: datetime | None = None
+
+    @property
+    def feed_only(self) -> bool:
+        return self.predicted_path != self.publication.release.path
+
+
+# -- the simulation ---------------------------------------------------------------------
+def cli(config: Path, *args: str) -> str:
+    done = subprocess.run([BEA_TRACKER, "--config", str(config), *args],
+                          capture_output=True, text=True, timeout=120, check=True)
+    return done.stdout
+
+
+def plan_releases(bea: LocalBea, count: int, gap: float, feed_delay: float,
+                  rng: random.Random) -> list[Simulated]:
+    """Schedule ``count`` releases ``gap`` s apart and publish each one: the page within
+    one burst interval of its scheduled second, the feed item ``feed_delay`` s later."""
+    first = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(seconds=20)
+    plans = []
+    for k in range(count):
+        starts = first + timedelta(seconds=k * gap)
+        predicted = synthetic_gdp_release(starts, seq=900 + k).path
+        cut = predicted.removesuffix("-2nd-quarter-2026") if k % 4 == 3 else None
+        release = synthetic_gdp_release(starts, seq=900 + k, path=cut)
+        page_at = starts + timedelta(seconds=rng.uniform(0, BURST_INTERVAL))
+        plans.append(Simulated(starts, bea.publish(release, at=page_at, feed_delay=feed_delay),
+                               predicted))
+    bea.schedule_with([p.publication.release.event(p.scheduled) for p in plans],
+                      keep_real=True)
+    return plans
+
+
+def simulate(args: argparse.Namespace, workdir: Path) -> tuple[list[Simulated], LocalBea,
+                                                                 dict, float]:
+    rng = random.Random(args.seed)
+    with LocalBea() as bea, WebhookSink() as hooks:
+        config = workdir / "config.yaml"
+        config.write_text(yaml.safe_dump({
+            "database": {"url": f"sqlite:///{workdir / 'bea.db'}"},
+            "bea": bea.config(),
+            "polling": {"burst_before": f"{SIM_BURST_BEFORE}s"},
+        }), encoding="utf-8")
+        cli(config, "poll", "--once")  # baseline: the feed's items are history
+        cli(config, "subscribe", "add", "--webhook", hooks.url_for("bench"))
+        plans = plan_releases(bea, args.releases, args.gap, args.feed_delay, rng)
+        bea.log.clear()
+        with open(workdir / "daemon.log", "wb") as log:
+            daemon = subprocess.Popen([BEA_TRACKER, "--config", str(config), "run"],
+                                      stdout=log, stderr=subprocess.STDOUT)
+            started = time.monotonic()
+            try:
+                last = max(p.publication.feed_at for p in plans)
+                wait = (last - datetime.now(timezone.utc)).total_seconds() + 60
+                hooks.wait_for(len(plans), timeout=wait)
+            except TimeoutError as exc:
+                print(f"\n{exc} (see {workdir / 'daemon.log'})")
+            finally:
+                daemon.send_signal(signal.SIGTERM)
+                daemon.wait(30)
+            elapsed = time.monotonic() - started
+        for call in hooks.calls:
+            title = call.json["events"][0]["release"]["title"]
+            for plan in plans:
+                if plan.publication.release.title == title and plan.arrival is None:
+                    plan.arrival = call.received_at
+        tracked = json.loads(cli(config, "latency", "--json"))
+    return plans, bea, tracked, elapsed
+
+
+# -- figures ----------------------------------------------------------------------------
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
+
+
+def describe(values: list[float]) -> str:
+    if not values:
+        return "n/a"
+    return (f"p50 {statistics.median(values):6.2f} s   p95 {percentile(values, 95):6.2f} s   "
+            f"max {max(values):6.2f} s   (n={len(values)})")
+
+
+def report_latency(plans: list[Simulated], tracked: dict) -> None:
+    page = [p for p in plans if not p.feed_only and p.arrival]
+    feed = [p for p in plans if p.feed_only and p.arrival]
+    print("\n== Time to alert (webhook arrival), simulation ==")
+    print("page live -> alert, predicted URL : "
+          + describe([(p.arrival - p.publication.page_at).total_seconds() for p in page]))
+    print("feed change -> alert, feed only   : "
+          + describe([(p.arrival - p.publication.feed_at).total_seconds() for p in feed]))
+    ahead = [(p.publication.feed_at - p.arrival).total_seconds() for p in page]
+    print("alert ahead of the feed change    : " + describe(ahead))
+    missing = [p.publication.release.title for p in plans if p.arrival is None]
+    if missing:
+        print(f"NOT ALERTED: {missing}")
+    medians = tracked.get("medians", {})
+    print("the tracker's own latency log (medians): "
+          + ", ".join(f"{k}={v}" for k, v in medians.items()))
+
+
+def classify(bea_log, plans: list[Simulated], feed_path: str) -> Counter:
+    predicted = {p.predicted_path for p in plans}
+    found_at: dict[str, datetime] = {}
+    kinds: Counter = Counter()
+    for record in bea_log.records():
+        if record.path == feed_path:
+            kinds["feed"] += 1
+        elif record.path == "/robots.txt":
+            kinds["robots.txt"] += 1
+        elif record.path.startswith("/news/schedule"):
+            kinds["schedule"] += 1
+        elif record.path in predicted and record.path not in found_at:
+            kinds["probe"] += 1
+            if record.status == 200:
+                found_at[record.path] = record.at
+        else:
+            kinds["page crawl"] += 1
+    return kinds
+
+
+def report_requests(bea: LocalBea, plans: list[Simulated], elapsed: float,
+                    feed_delay: float) -> None:
+    kinds = classify(bea.log, plans, "/rss/rss.xml")
+    total = sum(kinds.values())
+    n = len(plans)
+    print(f"\n== Requests the daemon made in the simulation ({elapsed:.0f} s, {n} releases; "
+          f"burst_before {SIM_BURST_BEFORE:.0f} s, every {BURST_INTERVAL:.0f} s) ==")
+    print("by kind: " + ", ".join(f"{k} {v}" for k, v in kinds.most_common()))
+    other = total - kinds["probe"] - kinds["feed"]
+    print(f"per release: {total / n:.1f} (probe {kinds['probe'] / n:.1f}, "
+          f"feed {kinds['feed'] / n:.1f}, other {other / n:.1f})")
+    found = [p for p in plans if not p.feed_only]
+    model = _per_release(SIM_BURST_BEFORE, BURST_INTERVAL, found_after=BURST_INTERVAL)
+    model_feed = _per_release(SIM_BURST_BEFORE, BURST_INTERVAL, found_after=feed_delay)
+    mix = (len(found) * model + (n - len(found)) * model_feed) / n
+    print(f"the budget model (above) for this simulation: {mix:.1f} per release, plus idle "
+          "polls and the schedule")
+
+
+# -- the budget against BEA's calendar ---------------------------------------------------
+def _per_release(before: float, interval: float, found_after: float | None) -> float:
+    """Requests of one burst: feed poll + probe per tick from ``before`` the scheduled time
+    until the tick that finds it ``found_after`` s after (None: never, the whole window),
+    plus robots.txt and the page crawled when the feed later carries it."""
+    if found_after is None:
+        return 2 * (math.floor((before + PollingConfig().burst_after) / interval) + 1)
+    ticks = math.ceil((before + found_after) / interval) + 1
+    return 2 * ticks + 2
+
+
+def calendar_budget() -> None:
+    ics = next(f for f in resources.files("bea_tracker.demo_data").iterdir()
+               if f.name.endswith(".ics"))
+    events = [e for e in parse_schedule_ics(ics.read_bytes()).events if e.starts_at]
+    days = Counter(e.starts_at.date() for e in events)
+    first, last = min(days), max(days)
+    span = (last - first).days + 1
+    per_day = len(events) / span
+    cfg = PollingConfig()
+    idle = 86400 / cfg.idle_interval + 86400 / cfg.schedule_refresh
+    cases = {
+        "typical: live at its minute, found by the probe at the next tick (T+5 s)":
+            _per_release(cfg.burst_before, cfg.burst_interval, cfg.burst_interval),
+        f"feed only: URL not predicted, found when the feed changes (T+{FEED_LAG_REAL:.0f} s)":
+            _per_release(cfg.burst_before, cfg.burst_interval, FEED_LAG_REAL),
+        "worst: never appears, bursts the whole 16-minute window":
+            _per_release(cfg.burst_before, cfg.burst_interval, None),
+    }
+    busiest_day, busiest = days.most_common(1)[0]
+    print(f"\n== Requests per day against BEA's calendar ({ics.name}) ==")
+    print(f"{len(events)} scheduled releases on {len(days)} days, {first} .. {last} "
+          f"({span} days): {per_day:.3f} releases/day; busiest day {busiest_day} "
+          f"({busiest} releases)")
+    print(f"default polling: idle {cfg.idle_interval:.0f} s, burst {cfg.burst_before:.0f} s "
+          f"before to {cfg.burst_after:.0f} s after, every {cfg.burst_interval:.0f} s, probe on")
+    print(f"idle polls + schedule refresh: {idle:.0f} requests/day")
+    for name, per_release in cases.items():
+        print(f"{name}:\n    {per_release:.0f} requests/release -> average "
+              f"{idle + per_day * per_release:.0f} requests/day (busiest day "
+              f"{idle + busiest * per_release:.0f})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--releases", type=int, default=12)
+    parser.add_argument("--feed-delay", type=float, default=90.0,
+                        help="seconds from page to feed (BEA: ~90)")
+    parser.add_argument("--gap", type=float, default=16.0, help="seconds between releases")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--budget-only", action="store_true", help="skip the simulation")
+    args = parser.parse_args()
+    calendar_budget()
+    if args.budget_only:
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-alert-") as tmp:
+        plans, bea, tracked, elapsed = simulate(args, Path(tmp))
+        report_latency(plans, tracked)
+        report_requests(bea, plans, elapsed, args.feed_delay)
+
+
+if __name__ == "__main__":
+    main()
