@@ -72,12 +72,13 @@ def appeared(session: Session, window: BurstWindow, base_url: str) -> Release | 
 
 def report_missing(session: Session, window: BurstWindow) -> int | None:
     """One source_problem when a scheduled release has not appeared by the window's end."""
-    minutes = round((window.closes_at - window.starts_at).total_seconds() / 60)
+    seconds = (window.closes_at - window.starts_at).total_seconds()
+    late = f"{round(seconds / 60)} minutes" if seconds >= 120 else f"{round(seconds)} s"
     return append_event(
         session, EVENT_SOURCE_PROBLEM, f"missing:{window.job_id}",
         payload={
             "source": "schedule",
             "message": f"{window.title}, scheduled for {window.starts_at.isoformat()}, has "
-                       f"not appeared on BEA's feed or its page {minutes} minutes later",
+                       f"not appeared on BEA's feed or its page {late} later",
         },
     )

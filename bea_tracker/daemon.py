@@ -187,7 +187,10 @@ class Daemon:
                     job.id.split(":", 1)[1] not in {k.split(":", 1)[1] for k in planned}:
                 job.remove()  # the release moved or left the schedule
         for job_id, window in planned.items():
-            if self.scheduler.get_job(job_id) is None:
+            watchdog_id = "watchdog:" + job_id.split(":", 1)[1]
+            # a burst that ended early (the release appeared) leaves its watchdog behind
+            if self.scheduler.get_job(job_id) is None and \
+                    self.scheduler.get_job(watchdog_id) is None:
                 self._add_burst(window, now)
 
     def _add_burst(self, window: BurstWindow, now: datetime) -> None:
