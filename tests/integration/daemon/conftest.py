@@ -17,8 +17,6 @@ from typing import Any
 import pytest
 from daemon_support import BEA_TRACKER, DaemonProcess
 
-from bea_tracker.localbea import LocalBea
-from bea_tracker.sinks import SmtpSink, WebhookSink
 from db.records import Subscription, SubscriptionFilter
 from notifier.subscriptions import add_subscription
 
@@ -26,24 +24,6 @@ from notifier.subscriptions import add_subscription
 # release a few seconds ahead is inside its burst window when the daemon starts.
 FAST_POLLING = {"timeout": "5s", "idle_interval": "30s", "burst_before": "5s",
                 "burst_after": "60s", "burst_interval": "1s"}
-
-
-@pytest.fixture
-def bea() -> Iterator[LocalBea]:
-    with LocalBea() as server:
-        yield server
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpSink]:
-    with SmtpSink() as sink:
-        yield sink
-
-
-@pytest.fixture
-def hooks() -> Iterator[WebhookSink]:
-    with WebhookSink() as sink:
-        yield sink
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -82,12 +82,6 @@ class Backfiller:
     def events(self) -> list[Event]:
         with self.db.session() as session:
             return list(session.scalars(select(Event).order_by(Event.id)))
-
-
-@pytest.fixture
-def bea() -> Iterator[LocalBea]:
-    with LocalBea() as server:
-        yield server
 
 
 @pytest.fixture

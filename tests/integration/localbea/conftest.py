@@ -1,4 +1,5 @@
-"""Fixtures for the local BEA and sink tests: one fresh server per test, always stopped."""
+"""Fixtures for the local BEA and sink tests (the servers come from the integration
+conftest: one fresh server per test, always stopped)."""
 
 from __future__ import annotations
 
@@ -9,16 +10,9 @@ from typing import TypeVar
 import httpx
 import pytest
 
-from bea_tracker.localbea import LocalBea
 from bea_tracker.sinks import SmtpSink, WebhookSink
 
 T = TypeVar("T")
-
-
-@pytest.fixture
-def bea() -> Iterator[LocalBea]:
-    with LocalBea() as server:
-        yield server
 
 
 @pytest.fixture
@@ -28,15 +22,13 @@ def client() -> Iterator[httpx.Client]:
 
 
 @pytest.fixture
-def smtp_sink() -> Iterator[SmtpSink]:
-    with SmtpSink() as sink:
-        yield sink
+def smtp_sink(smtp: SmtpSink) -> SmtpSink:
+    return smtp
 
 
 @pytest.fixture
-def webhook_sink() -> Iterator[WebhookSink]:
-    with WebhookSink() as sink:
-        yield sink
+def webhook_sink(hooks: WebhookSink) -> WebhookSink:
+    return hooks
 
 
 def _wait_until(check: Callable[[], T], timeout: float = 15.0, every: float = 0.05) -> T:

@@ -4,34 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from bea_tracker.localbea import LocalBea
-from bea_tracker.sinks import SmtpSink, WebhookSink
-
 BEA_TRACKER = str(Path(sys.executable).with_name("bea-tracker"))
-
-
-@pytest.fixture
-def bea() -> Iterator[LocalBea]:
-    with LocalBea() as server:
-        yield server
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpSink]:
-    with SmtpSink() as sink:
-        yield sink
-
-
-@pytest.fixture
-def hooks() -> Iterator[WebhookSink]:
-    with WebhookSink() as sink:
-        yield sink
 
 
 @pytest.fixture
