@@ -31,8 +31,8 @@ def test_release_alerts_each_subscriber_once(tracker, bea, smtp, hooks):
     keys = subscribe(tracker, hooks)
     release = publish_and_poll(tracker, bea)
 
-    out = tracker("notify", "--once").stdout
-    assert "delivered 3" in out
+    result = tracker("notify", "--once")
+    assert "delivered 3" in result.stdout, result.stderr
 
     mail = smtp.wait_for(1, timeout=10)[0]
     assert mail.rcpt_tos == ["economist@example.com"]
