@@ -61,24 +61,26 @@ def _claimable(now: datetime):
 def lease_due(session: Session, now: datetime, lease: timedelta, limit: int = 500) -> list[Lease]:
     """Claim due rows (and rows whose sender's lease ran out) for sending.
 
-    Each row is claimed with a conditional UPDATE, so two senders never claim the same row.
+    One conditional UPDATE ... RETURNING (SQLite >= 3.35 and PostgreSQL alike) claims the
+    batch: a row another sender claimed first no longer matches, so no row is claimed twice.
     """
-    candidates = session.execute(
-        select(OutboxRow.id, OutboxRow.subscription_id, OutboxRow.event_id, OutboxRow.attempts)
+    candidates = list(session.scalars(
+        select(OutboxRow.id)
         .where(_claimable(now))
         .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
         .limit(limit)
+    ))
+    if not candidates:
+        return []
+    claimed = session.execute(
+        update(OutboxRow)
+        .where(OutboxRow.id.in_(candidates), _claimable(now))
+        .values(status=SENDING, lease_until=now + lease, attempts=OutboxRow.attempts + 1)
+        .returning(OutboxRow.id, OutboxRow.subscription_id, OutboxRow.event_id,
+                   OutboxRow.attempts)
+        .execution_options(synchronize_session=False)
     ).all()
-    leases = []
-    for row_id, sub_id, event_id, attempts in candidates:
-        result = session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id == row_id, _claimable(now))
-            .values(status=SENDING, lease_until=now + lease, attempts=OutboxRow.attempts + 1)
-        )
-        if result.rowcount == 1:
-            leases.append(Lease(row_id, sub_id, event_id, attempts + 1))
-    return leases
+    return sorted((Lease(*row) for row in claimed), key=lambda lease: lease.outbox_id)
 
 
 def mark_sent(

@@ -25,7 +25,7 @@ from db.session import Database
 from notifier.channels import get_channel
 from notifier.errors import PermanentSendError, SendError, TransientSendError
 from notifier.settings import DeliveryContext
-from notifier.subscriptions import get_subscription
+from notifier.subscriptions import get_subscriptions
 
 logger = logging.getLogger(__name__)
 
@@ -84,15 +84,15 @@ def _jobs(session, leases: list[Lease]) -> list[Job]:  # noqa: ANN001 - Session
     """Group leases into sends; each event and subscription is loaded once per batch
     (a release alerted to 1,000 subscribers is rendered from one record)."""
     jobs: dict[tuple[int, int], Job] = {}
-    subs: dict[int, Subscription | None] = {}
+    subs: dict[int, Subscription | None] = {
+        s.id: s for s in get_subscriptions(session, {lease.subscription_id for lease in leases})
+    }
     events: dict[int, EventRecord | None] = {}
     for lease in leases:
-        if lease.subscription_id not in subs:
-            subs[lease.subscription_id] = get_subscription(session, lease.subscription_id)
         if lease.event_id not in events:
             row = session.get(Event, lease.event_id)
             events[lease.event_id] = event_record(session, row) if row else None
-        sub, event = subs[lease.subscription_id], events[lease.event_id]
+        sub, event = subs.get(lease.subscription_id), events[lease.event_id]
         if sub is None or event is None:
             continue
         key = (sub.id, 0 if sub.digest else lease.outbox_id)
@@ -110,30 +110,58 @@ def _send(job: Job, context_for: ContextFactory) -> None:
     )
 
 
-def _record(database: Database, job: Job, error: SendError | None,
-            policy: DeliveryPolicy, summary: DeliverySummary) -> None:
+Outcome = tuple[Job, SendError | None]
+
+
+def _record(database: Database, outcomes: list[Outcome], policy: DeliveryPolicy,
+            summary: DeliverySummary) -> None:
+    """Mark finished sends in one transaction (group commit: the writer takes whatever
+    finished while it was busy, so under load marks batch up and when idle each is written
+    at once; nothing waits to form a batch)."""
     now = datetime.now(timezone.utc)
-    # a plain connection, not an ORM session: this runs once per send and must be cheap
-    with database.engine.begin() as session:
-        if error is None:
-            mark_sent(session, job.outbox_ids, now)
-            summary.sent += len(job.outbox_ids)
-            return
-        give_up = isinstance(error, PermanentSendError) or job.attempts >= policy.max_attempts
-        if give_up:
-            mark_dead(session, job.outbox_ids, error.reason)
-            summary.dead += len(job.outbox_ids)
-        else:
-            retry_after = error.retry_after if isinstance(error, TransientSendError) else None
-            delay = policy.retry_delay(job.attempts, retry_after)
-            mark_retry(session, job.outbox_ids, error.reason, now + timedelta(seconds=delay))
-            summary.retried += len(job.outbox_ids)
-    summary.errors.append(error.reason)
-    logger.warning(
-        "%s to subscription %d (outbox %s) failed, attempt %d: %s%s",
-        job.subscription.kind, job.subscription.id, job.send_id, job.attempts, error.reason,
-        " -- giving up" if give_up else "",
-    )
+    failed: list[tuple[Job, SendError, bool]] = []
+    # a plain connection, not an ORM session: this runs for every send and must be cheap
+    with database.engine.begin() as conn:
+        sent = [i for job, error in outcomes if error is None for i in job.outbox_ids]
+        if sent:
+            mark_sent(conn, sent, now)
+            summary.sent += len(sent)
+        for job, error in outcomes:
+            if error is None:
+                continue
+            give_up = isinstance(error, PermanentSendError) or \
+                job.attempts >= policy.max_attempts
+            if give_up:
+                mark_dead(conn, job.outbox_ids, error.reason)
+                summary.dead += len(job.outbox_ids)
+            else:
+                retry_after = error.retry_after if isinstance(error, TransientSendError) \
+                    else None
+                delay = policy.retry_delay(job.attempts, retry_after)
+                mark_retry(conn, job.outbox_ids, error.reason, now + timedelta(seconds=delay))
+                summary.retried += len(job.outbox_ids)
+            failed.append((job, error, give_up))
+    for job, error, give_up in failed:
+        summary.errors.append(error.reason)
+        logger.warning(
+            "%s to subscription %d (outbox %s) failed, attempt %d: %s%s",
+            job.subscription.kind, job.subscription.id, job.send_id, job.attempts,
+            error.reason, " -- giving up" if give_up else "",
+        )
+
+
+async def _write_outcomes(database: Database, queue: asyncio.Queue, policy: DeliveryPolicy,
+                          summary: DeliverySummary) -> None:
+    """The single writer of send outcomes (no write-lock contention between senders)."""
+    done = False
+    while not done:
+        batch = [await queue.get()]
+        while not queue.empty():
+            batch.append(queue.get_nowait())
+        done = batch[-1] is None
+        outcomes = [item for item in batch if item is not None]
+        if outcomes:
+            await asyncio.to_thread(_record, database, outcomes, policy, summary)
 
 
 async def deliver_due(
@@ -154,6 +182,8 @@ async def deliver_due(
     # sends wait on the network: their own pool, as wide as the configured concurrency
     # (asyncio's default pool has only cores + 4 threads)
     senders = ThreadPoolExecutor(policy.concurrency, thread_name_prefix="bea-send")
+    outcomes: asyncio.Queue[Outcome | None] = asyncio.Queue()
+    writer = asyncio.create_task(_write_outcomes(database, outcomes, policy, summary))
 
     async def run(job: Job) -> None:
         async with gate:
@@ -165,13 +195,15 @@ async def deliver_due(
             except Exception as exc:  # a bug in a channel must not stop the others
                 logger.exception("unexpected error sending outbox %s", job.send_id)
                 error = TransientSendError(f"unexpected {type(exc).__name__}")
-            await asyncio.to_thread(_record, database, job, error, policy, summary)
+            outcomes.put_nowait((job, error))
 
     # claim in batches until nothing is due (a retried row is due later, not now)
     try:
         while jobs := await asyncio.to_thread(_claim, database, now, policy):
             await asyncio.gather(*(run(job) for job in jobs))
     finally:
+        outcomes.put_nowait(None)
+        await writer
         senders.shutdown(wait=False)
     logger.info("%s", summary.line())
     return summary

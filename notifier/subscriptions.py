@@ -79,6 +79,14 @@ def get_subscription(session: Session, sub_id: int) -> Subscription | None:
     return to_record(row) if row else None
 
 
+def get_subscriptions(session: Session, ids: set[int]) -> list[Subscription]:
+    """Several subscriptions in one query (the delivery loop loads a batch at once)."""
+    if not ids:
+        return []
+    rows = session.scalars(select(SubscriptionRow).where(SubscriptionRow.id.in_(ids)))
+    return [to_record(r) for r in rows]
+
+
 def remove_subscription(session: Session, sub_id: int) -> bool:
     """Deactivate (not delete): its delivery history stays readable."""
     row = session.get(SubscriptionRow, sub_id)
