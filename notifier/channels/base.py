@@ -12,8 +12,10 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from db.records import EventRecord, Subscription
+from notifier.errors import InvalidTarget, PermanentSendError
 from notifier.render import RenderedAlert, render_events
 from notifier.settings import DeliveryContext
+from notifier.validate import validate_target
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +36,22 @@ class Channel(Protocol):
     ) -> None:
         """Send once; ``outbox_id`` None means a test send that is not in the outbox."""
         ...
+
+
+class TargetedChannel:
+    """What the three channels share: validating their target, and turning a target that
+    no longer validates into a permanent failure (retrying cannot fix it)."""
+
+    kind: str
+
+    def validate_target(self, target: str) -> str:
+        return validate_target(self.kind, target)
+
+    def target_of(self, subscription: Subscription) -> str:
+        try:
+            return self.validate_target(subscription.target)
+        except InvalidTarget as exc:
+            raise PermanentSendError(f"subscription {subscription.id}: {exc}") from None
 
 
 def is_digest(subscription: Subscription, events: Sequence[EventRecord]) -> bool:

@@ -17,11 +17,10 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 
 from db.records import EventRecord, Subscription
-from notifier.channels.base import render_for
-from notifier.errors import InvalidTarget, PermanentSendError, TransientSendError
+from notifier.channels.base import TargetedChannel, render_for
+from notifier.errors import PermanentSendError, TransientSendError
 from notifier.render import RenderedAlert
 from notifier.settings import DeliveryContext, SmtpSettings
-from notifier.validate import validate_target
 
 logger = logging.getLogger(__name__)
 
@@ -92,11 +91,8 @@ def _send(settings: SmtpSettings, msg: EmailMessage, to_addr: str) -> None:
         _close_quietly(smtp)
 
 
-class EmailChannel:
+class EmailChannel(TargetedChannel):
     kind = "email"
-
-    def validate_target(self, target: str) -> str:
-        return validate_target(self.kind, target)
 
     def deliver(
         self,
@@ -108,10 +104,7 @@ class EmailChannel:
         settings = context.smtp
         if settings is None:
             raise PermanentSendError("no SMTP settings configured (smtp.host in config.yaml)")
-        try:
-            to_addr = self.validate_target(subscription.target)
-        except InvalidTarget as exc:
-            raise PermanentSendError(f"subscription {subscription.id}: {exc}") from None
+        to_addr = self.target_of(subscription)
         msg_id = message_id(outbox_id, subscription, events, settings.from_addr)
         msg = build_message(render_for(subscription, events), to_addr, settings.from_addr, msg_id)
         try:

@@ -7,21 +7,17 @@ import logging
 from collections.abc import Sequence
 
 from db.records import EventRecord, Subscription
-from notifier.channels.base import render_for
+from notifier.channels.base import TargetedChannel, render_for
 from notifier.channels.http_post import post
-from notifier.errors import InvalidTarget, PermanentSendError
 from notifier.settings import DeliveryContext
 from notifier.slack_blocks import slack_payload
-from notifier.validate import mask_url, validate_target
+from notifier.validate import mask_url
 
 logger = logging.getLogger(__name__)
 
 
-class SlackChannel:
+class SlackChannel(TargetedChannel):
     kind = "slack"
-
-    def validate_target(self, target: str) -> str:
-        return validate_target(self.kind, target)
 
     def deliver(
         self,
@@ -31,10 +27,7 @@ class SlackChannel:
         context: DeliveryContext,
     ) -> None:
         """Post one message; Slack answers 200 "ok" or an error code in the body."""
-        try:
-            url = self.validate_target(subscription.target)
-        except InvalidTarget as exc:
-            raise PermanentSendError(f"subscription {subscription.id}: {exc}") from None
+        url = self.target_of(subscription)
         payload = slack_payload(render_for(subscription, events), events)
         body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         headers = {"Content-Type": "application/json", "User-Agent": context.user_agent}

@@ -13,12 +13,11 @@ import uuid
 from collections.abc import Sequence
 
 from db.records import EventRecord, Subscription
-from notifier.channels.base import is_digest
+from notifier.channels.base import TargetedChannel, is_digest
 from notifier.channels.http_post import post
-from notifier.errors import InvalidTarget, PermanentSendError
 from notifier.payloads import encode_payload, webhook_payload
 from notifier.settings import DeliveryContext
-from notifier.validate import mask_url, validate_target
+from notifier.validate import mask_url
 
 logger = logging.getLogger(__name__)
 
@@ -38,11 +37,8 @@ def idempotency_key(outbox_id: int | None) -> str:
     return str(outbox_id) if outbox_id is not None else f"test-{uuid.uuid4().hex}"
 
 
-class WebhookChannel:
+class WebhookChannel(TargetedChannel):
     kind = "webhook"
-
-    def validate_target(self, target: str) -> str:
-        return validate_target(self.kind, target)
 
     def deliver(
         self,
@@ -51,10 +47,7 @@ class WebhookChannel:
         outbox_id: int | None,
         context: DeliveryContext,
     ) -> None:
-        try:
-            url = self.validate_target(subscription.target)
-        except InvalidTarget as exc:
-            raise PermanentSendError(f"subscription {subscription.id}: {exc}") from None
+        url = self.target_of(subscription)
         payload = webhook_payload(events, outbox_id, digest=is_digest(subscription, events))
         body = encode_payload(payload)
         headers = {
