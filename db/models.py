@@ -103,7 +103,7 @@ class Figure(Base):
     __table_args__ = (
         UniqueConstraint("snapshot_id", "indicator", "period", "unit", name="uq_figure"),
         Index("ix_figures_indicator_period", "indicator", "period"),
-        Index("ix_figures_indicator_stated", "indicator", "stated_at"),
+        Index("ix_figures_latest", "indicator", "unit", "stated_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
