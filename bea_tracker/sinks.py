@@ -28,11 +28,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+
+from bea_tracker.serving import Service, serve_in_thread, shut_down
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +114,7 @@ class _MailHandler:
         return "250 Message accepted for delivery"
 
 
-class SmtpSink:
+class SmtpSink(Service):
     """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps every message it accepts.
 
     ``credentials=("user", "secret")`` offers AUTH PLAIN/LOGIN without TLS and accepts
@@ -153,13 +154,6 @@ class SmtpSink:
         controller, self._controller = self._controller, None
         if controller is not None:
             controller.stop()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.stop()
 
     @property
     def messages(self) -> list[ReceivedMail]:
@@ -297,7 +291,7 @@ def _json_or_none(body: bytes) -> Any:
         return None
 
 
-class WebhookSink:
+class WebhookSink(Service):
     """An HTTP server on 127.0.0.1 recording every POST/PUT, answering 200 "ok" unless
     told otherwise with :meth:`respond`. ``keep_alive`` keeps connections open between
     requests, as production receivers do (one connection per request otherwise)."""
@@ -318,10 +312,7 @@ class WebhookSink:
             return self
         self._server = _HookServer(self._address, self, self._keep_alive)
         self.host, self.port = self._server.server_address[:2]
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.05},
-                                        name="webhook-sink", daemon=True)
-        self._thread.start()
+        self._thread = serve_in_thread(self._server, "webhook-sink")
         logger.info("webhook sink on %s", self.base_url)
         return self
 
@@ -329,18 +320,7 @@ class WebhookSink:
         server, self._server = self._server, None
         if server is None:
             return
-        server.stopping.set()
-        server.shutdown()
-        server.server_close()
-        if self._thread is not None:
-            self._thread.join()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.stop()
+        shut_down(server, self._thread)
 
     @property
     def base_url(self) -> str:

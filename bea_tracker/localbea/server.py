@@ -13,7 +13,6 @@ import threading
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any, Self
 from urllib.parse import urlsplit
 
@@ -28,6 +27,7 @@ from bea_tracker.localbea.schedule_gen import (
     render_ics,
 )
 from bea_tracker.localbea.site import Reply, Scripted, Site, huge_etag
+from bea_tracker.serving import Service, serve_in_thread, shut_down
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +107,7 @@ class _Handler(BaseHTTPRequestHandler):
         logger.debug("%s " + format, self.address_string(), *args)
 
 
-class LocalBea:
+class LocalBea(Service):
     """A local copy of bea.gov: real captures, scripted faults, simulated publication.
 
     >>> with LocalBea() as bea:
@@ -131,10 +131,7 @@ class LocalBea:
         self._server = _Server(self._address, self._site, self.log)
         host, port = self._server.server_address[:2]
         self._site.base_url = f"http://{host}:{port}"
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.05},
-                                        name="localbea", daemon=True)
-        self._thread.start()
+        self._thread = serve_in_thread(self._server, "localbea")
         logger.info("local BEA serving on %s", self._site.base_url)
         return self
 
@@ -143,18 +140,7 @@ class LocalBea:
         server, self._server = self._server, None
         if server is None:
             return
-        server.stopping.set()
-        server.shutdown()
-        server.server_close()
-        if self._thread is not None:
-            self._thread.join()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.stop()
+        shut_down(server, self._thread)
 
     # -- where things are -------------------------------------------------------------
     @property
