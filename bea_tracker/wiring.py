@@ -1,8 +1,22 @@
-"""Building the scraper and notifier from the validated config (the composition root)."""
+"""Building the scraper and notifier from the validated config (the composition root).
+
+Everything here turns ``AppConfig`` into the plain settings objects that ``scraper`` and
+``notifier`` take; neither package reads config itself.
+"""
 
 from __future__ import annotations
 
-from bea_tracker.config import AppConfig
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+
+from bea_tracker.config import AppConfig, SecretMissing
+from notifier.delivery import ContextFactory, DeliveryPolicy
+from notifier.errors import TransientSendError
+from notifier.settings import DeliveryContext, SmtpSettings
 
 
 def scraper_settings(config: AppConfig):  # noqa: ANN201 - scraper.poller.ScraperSettings
@@ -22,6 +36,55 @@ def scraper_settings(config: AppConfig):  # noqa: ANN201 - scraper.poller.Scrape
 
 
 def crawl_settings(config: AppConfig) -> dict:
-    from scraper.settings import crawl_settings as build
+    from scraper.crawl.settings import crawl_settings as build
 
     return build(config.bea.user_agent, config.polling.timeout, tuple(config.bea.allowed_hosts))
+
+
+def make_crawl_runner(settings: dict[str, Any]):  # noqa: ANN201 - AsyncCrawlerRunner
+    from scrapy.crawler import AsyncCrawlerRunner
+
+    return AsyncCrawlerRunner(settings)
+
+
+def delivery_policy(config: AppConfig) -> DeliveryPolicy:
+    d = config.delivery
+    return DeliveryPolicy(max_attempts=d.max_attempts, backoff=d.backoff,
+                          backoff_max=d.backoff_max, lease=d.lease, concurrency=d.concurrency)
+
+
+def digest_due(config: AppConfig) -> Callable[[datetime], datetime]:
+    """The next daily digest time (``delivery.digest_time`` in ``delivery.timezone``)."""
+    zone = ZoneInfo(config.delivery.timezone)
+    at = config.delivery.digest_time
+
+    def next_digest(now: datetime) -> datetime:
+        local = now.astimezone(zone)
+        candidate = local.replace(hour=at.hour, minute=at.minute, second=0, microsecond=0)
+        if candidate <= local:
+            candidate = (candidate + timedelta(days=1)).replace(hour=at.hour, minute=at.minute)
+        return candidate.astimezone(timezone.utc)
+
+    return next_digest
+
+
+def smtp_settings(config: AppConfig) -> SmtpSettings:
+    """SMTP settings with the password read from its variable now (SecretMissing if unset)."""
+    s = config.smtp
+    return SmtpSettings(host=s.host, port=s.port, from_addr=s.from_addr, username=s.username,
+                        password=s.password(), starttls=s.starttls, ssl=s.ssl,
+                        timeout=s.timeout)
+
+
+def context_factory(config: AppConfig, transport: httpx.BaseTransport | None) -> ContextFactory:
+    def context_for(kind: str) -> DeliveryContext:
+        smtp = None
+        if kind == "email":
+            try:
+                smtp = smtp_settings(config)
+            except SecretMissing as exc:
+                raise TransientSendError(str(exc)) from None
+        return DeliveryContext(smtp=smtp, timeout=config.polling.timeout,
+                               user_agent=config.bea.user_agent, http_transport=transport)
+
+    return context_for

@@ -38,8 +38,8 @@ from pathlib import Path
 import yaml
 
 from bea_tracker.config import PollingConfig
-from bea_tracker.localbea import LocalBea, Publication, synthetic_gdp_release
-from bea_tracker.sinks import WebhookSink
+from bea_tracker.demo.localbea import LocalBea, Publication, synthetic_gdp_release
+from bea_tracker.demo.sinks import WebhookSink
 from scraper.schedule import parse_schedule_ics
 
 BEA_TRACKER = str(Path(sys.executable).with_name("bea-tracker"))
@@ -206,7 +206,7 @@ def _per_release(before: float, interval: float, found_after: float | None) -> f
 
 
 def calendar_budget() -> None:
-    ics = next(f for f in resources.files("bea_tracker.demo_data").iterdir()
+    ics = next(f for f in resources.files("bea_tracker.demo").joinpath("data").iterdir()
                if f.name.endswith(".ics"))
     events = [e for e in parse_schedule_ics(ics.read_bytes()).events if e.starts_at]
     days = Counter(e.starts_at.date() for e in events)

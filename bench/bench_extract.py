@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from db.records import FigureRecord  # noqa: E402
 from scraper.extract import extract_release  # noqa: E402
-from scraper.extract.generic import extract_generic  # noqa: E402
+from scraper.extract.families.generic import extract_generic  # noqa: E402
 from scraper.extract.numbers import clean_text  # noqa: E402
 from scraper.extract.page import ReleasePage  # noqa: E402
 from scraper.extract.titles import family_of  # noqa: E402

@@ -18,7 +18,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from bea_tracker.sinks import WebhookSink
+from bea_tracker.demo.sinks import WebhookSink
 from db.migrate import upgrade
 from db.models import Cursor, Event, OutboxRow, SubscriptionRow
 from db.records import FigureRecord, ReleaseRecord

@@ -22,8 +22,8 @@ from datetime import UTC, datetime
 import feedparser
 
 from db.records import FeedItem, FeedRecord
+from scraper.extract.families.generic import NEW_YORK, parse_date
 from scraper.extract.feed_data import ItemExtras, feed_figures, read_item_extras
-from scraper.extract.generic import NEW_YORK, parse_date
 from scraper.extract.numbers import clean_text
 from scraper.extract.titles import canonical_series
 

@@ -18,8 +18,8 @@ from db.polls import log_poll, note_source_result
 from db.records import EXTRACTION_FAILED, EXTRACTION_OK, ReleaseRecord
 from db.session import Database
 from db.store import KIND_PAGE, Fetched, store_snapshot
+from scraper.crawl.spider import PageFailure, PageItem
 from scraper.extract import extract_release
-from scraper.spider import PageFailure, PageItem
 
 logger = logging.getLogger(__name__)
 

@@ -25,6 +25,7 @@ from db.records import FeedItem, FeedRecord
 from db.schedule_store import store_schedule
 from db.session import Database
 from db.store import KIND_FEED_ITEM, Fetched, release_count, store_snapshot
+from scraper.crawl.spider import PageRequest, ReleaseSpider
 from scraper.feed_items import (
     item_bytes,
     item_record,
@@ -36,7 +37,6 @@ from scraper.feed_parse import parse_feed
 from scraper.fetch import FetchResult, conditional_get, host_allowed
 from scraper.page_store import CrawlOutcome, PageSink
 from scraper.schedule import parse_schedule_html, parse_schedule_ics
-from scraper.spider import PageRequest, ReleaseSpider
 
 logger = logging.getLogger(__name__)
 

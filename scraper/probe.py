@@ -20,10 +20,10 @@ import httpx
 
 from db.polls import get_validators, log_poll, save_validators
 from db.session import Database
+from scraper.crawl.spider import PageItem, PageRequest
 from scraper.extract import extract_release
 from scraper.fetch import conditional_get, host_allowed
 from scraper.page_store import CrawlOutcome, PageSink
-from scraper.spider import PageItem, PageRequest
 from scraper.urls import predict_release_url, release_slug
 
 logger = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from db.records import EventRecord, Subscription
 from notifier.errors import InvalidTarget, PermanentSendError
-from notifier.render import RenderedAlert, render_events
+from notifier.render.messages import RenderedAlert, render_events
 from notifier.settings import DeliveryContext
 from notifier.validate import validate_target
 

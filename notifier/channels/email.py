@@ -19,7 +19,7 @@ from email.utils import formatdate, make_msgid, parseaddr
 from db.records import EventRecord, Subscription
 from notifier.channels.base import TargetedChannel, render_for
 from notifier.errors import PermanentSendError, TransientSendError
-from notifier.render import RenderedAlert
+from notifier.render.messages import RenderedAlert
 from notifier.settings import DeliveryContext, SmtpSettings
 
 logger = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from email.utils import parsedate_to_datetime
 import httpx
 
 from notifier.errors import PermanentSendError, TransientSendError
-from notifier.formatting import one_line
+from notifier.render.formatting import one_line
 from notifier.settings import DeliveryContext
 from notifier.validate import mask_url
 

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from db.records import EventRecord, Subscription
 from notifier.channels.base import TargetedChannel, render_for
 from notifier.channels.http_post import post
+from notifier.render.slack_blocks import slack_payload
 from notifier.settings import DeliveryContext
-from notifier.slack_blocks import slack_payload
 from notifier.validate import mask_url
 
 logger = logging.getLogger(__name__)

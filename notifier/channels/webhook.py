@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from db.records import EventRecord, Subscription
 from notifier.channels.base import TargetedChannel, is_digest
 from notifier.channels.http_post import post
-from notifier.payloads import encode_payload, webhook_payload
+from notifier.render.payloads import encode_payload, webhook_payload
 from notifier.settings import DeliveryContext
 from notifier.validate import mask_url
 

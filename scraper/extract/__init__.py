@@ -19,9 +19,9 @@ from db.records import (
     FigureRecord,
     ReleaseRecord,
 )
-from scraper.extract import gdp, ita, pio, trade
 from scraper.extract.base import FamilyResult
-from scraper.extract.generic import GenericFields, extract_generic
+from scraper.extract.families import gdp, ita, pio, trade
+from scraper.extract.families.generic import GenericFields, extract_generic
 from scraper.extract.page import ReleasePage, read_page
 from scraper.extract.titles import (
     FAMILY_GDP,

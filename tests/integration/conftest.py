@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bea_tracker.localbea import LocalBea
-from bea_tracker.sinks import SmtpSink, WebhookSink
+from bea_tracker.demo.localbea import LocalBea
+from bea_tracker.demo.sinks import SmtpSink, WebhookSink
 
 
 @pytest.fixture

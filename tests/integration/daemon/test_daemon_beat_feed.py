@@ -10,7 +10,7 @@ import time
 
 from daemon_support import parse_time, query, wait_until, whole_second
 
-from bea_tracker.localbea import synthetic_gdp_release
+from bea_tracker.demo.localbea import synthetic_gdp_release
 
 FEED_LAG = 15  # seconds; BEA's real lag is ~90 s
 

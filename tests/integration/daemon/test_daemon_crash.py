@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 
 from daemon_support import query, wait_until, whole_second
 
-from bea_tracker.localbea import synthetic_gdp_release
+from bea_tracker.demo.localbea import synthetic_gdp_release
 
 RUNS = 20
 SEED = 20261125

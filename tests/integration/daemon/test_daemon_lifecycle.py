@@ -10,7 +10,7 @@ import httpx
 import pytest
 from daemon_support import BEA_TRACKER, parse_time, query, wait_until, whole_second
 
-from bea_tracker.localbea import synthetic_gdp_release
+from bea_tracker.demo.localbea import synthetic_gdp_release
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from daemon_support import parse_time, query, whole_second
 
-from bea_tracker.localbea import synthetic_gdp_release
+from bea_tracker.demo.localbea import synthetic_gdp_release
 
 BURST_AFTER = timedelta(seconds=60)  # conftest.FAST_POLLING
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from daemon_support import query, whole_second
 
-from bea_tracker.localbea import synthetic_gdp_release
+from bea_tracker.demo.localbea import synthetic_gdp_release
 
 BURST_AFTER = 6  # seconds (BEA: 15 minutes)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from bea_tracker.demo import Demo
+from bea_tracker.demo.scenario import Demo
 
 
 def test_missing_alerts_exit_1_and_the_child_is_stopped():

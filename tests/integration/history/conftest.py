@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bea_tracker.localbea import LocalBea, data
+from bea_tracker.demo.localbea import LocalBea, data
 from db.models import Event, Release, Snapshot
 from db.session import Database
 

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from bea_tracker.localbea import data
+from bea_tracker.demo.localbea import data
 
 PIO_JUNE_PATH = "/news/2026/personal-income-and-outlays-june-2026"  # in the feed, not served
 REAL_PAGES = (data.GDP_ADVANCE_PATH, data.PIO_PATH, data.ITA_PATH)

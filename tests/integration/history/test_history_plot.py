@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bea_tracker.localbea import data
+from bea_tracker.demo.localbea import data
 
 SECOND_URL = "https://www.bea.gov/news/2026/gdp-second-estimate-2nd-quarter-2026"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

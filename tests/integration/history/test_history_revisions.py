@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 
-from bea_tracker.localbea import data
+from bea_tracker.demo.localbea import data
 
 ADVANCE_URL = data.BEA_BASE_URL + data.GDP_ADVANCE_PATH
 SECOND_URL = "https://www.bea.gov/news/2026/gdp-second-estimate-2nd-quarter-2026"

@@ -10,7 +10,7 @@ from typing import TypeVar
 import httpx
 import pytest
 
-from bea_tracker.sinks import SmtpSink, WebhookSink
+from bea_tracker.demo.sinks import SmtpSink, WebhookSink
 
 T = TypeVar("T")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from bea_tracker.localbea import data
+from bea_tracker.demo.localbea import data
 
 
 def test_every_200_has_strong_etag_and_last_modified(bea, client):

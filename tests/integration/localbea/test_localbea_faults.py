@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import httpx
 import pytest
 
-from bea_tracker.localbea import data
+from bea_tracker.demo.localbea import data
 
 
 def test_500_then_200(bea, client):
@@ -60,7 +60,7 @@ def test_slow_response_still_arrives_for_a_patient_client(bea, client):
 
 
 def test_stop_cuts_a_pending_delay_short(wait_until):
-    from bea_tracker.localbea import LocalBea
+    from bea_tracker.demo.localbea import LocalBea
 
     server = LocalBea().start()
     server.fault(server.feed_url, delay=600.0)

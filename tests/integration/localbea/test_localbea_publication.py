@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import feedparser
 import pytest
 
-from bea_tracker.localbea import data, synthetic_gdp_release
+from bea_tracker.demo.localbea import data, synthetic_gdp_release
 
 HOUR = timedelta(hours=1)
 

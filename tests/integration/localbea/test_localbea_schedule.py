@@ -9,7 +9,7 @@ import icalendar
 import pytest
 from bs4 import BeautifulSoup
 
-from bea_tracker.localbea import ScheduledEvent, synthetic_gdp_release
+from bea_tracker.demo.localbea import ScheduledEvent, synthetic_gdp_release
 
 EASTERN = ZoneInfo("America/New_York")
 SOON = datetime(2026, 11, 25, 14, 21, 37, tzinfo=timezone.utc)

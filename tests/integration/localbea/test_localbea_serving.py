@@ -7,9 +7,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from bea_tracker.localbea import data
+from bea_tracker.demo.localbea import data
 
-# SHA-256 recorded in demo_data/PROVENANCE.md: the pages must arrive byte for byte.
+# SHA-256 recorded in bea_tracker/demo/data/PROVENANCE.md: the pages must arrive byte for byte.
 PAGE_HASHES = {
     data.GDP_ADVANCE_PATH: "4636dc341d7cd1a53196fdf0ad529143b0e8b2d0db874f6086ca9b8ebf23cf5d",
     data.ITA_PATH: "617c9229ac39ded608b64a71bc30c3c10d713cb1885ee53344d6fb3bc4dd227d",
@@ -102,14 +102,14 @@ def test_put_and_remove_change_what_a_path_serves(bea, client):
 
 
 def test_urls_need_a_started_server():
-    from bea_tracker.localbea import LocalBea
+    from bea_tracker.demo.localbea import LocalBea
 
     with pytest.raises(RuntimeError, match="not started"):
         _ = LocalBea().base_url
 
 
 def test_stop_is_idempotent_and_frees_the_port(client):
-    from bea_tracker.localbea import LocalBea
+    from bea_tracker.demo.localbea import LocalBea
 
     server = LocalBea().start()
     url = server.feed_url

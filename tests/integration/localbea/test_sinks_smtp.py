@@ -7,7 +7,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from bea_tracker.sinks import SmtpSink
+from bea_tracker.demo.sinks import SmtpSink
 
 
 def _message(subject: str = "GDP (Advance Estimate), 2nd Quarter 2026") -> EmailMessage:

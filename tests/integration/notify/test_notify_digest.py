@@ -11,8 +11,8 @@ import httpx
 from test_notify_e2e import publish_and_poll
 
 from bea_tracker.config import load_config
-from bea_tracker.localbea import synthetic_gdp_release
-from bea_tracker.notify import context_factory, delivery_policy
+from bea_tracker.demo.localbea import synthetic_gdp_release
+from bea_tracker.wiring import context_factory, delivery_policy
 from db.session import Database
 from notifier.delivery import deliver_due
 

@@ -8,7 +8,7 @@ import json
 import re
 from datetime import datetime, timezone
 
-from bea_tracker.localbea import synthetic_gdp_release
+from bea_tracker.demo.localbea import synthetic_gdp_release
 
 
 def subscribe(tracker, hooks, smtp_addr="economist@example.com") -> dict[str, str]:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 from test_notify_e2e import publish_and_poll
 
-from bea_tracker.localbea import synthetic_gdp_release
+from bea_tracker.demo.localbea import synthetic_gdp_release
 
 
 def names(hooks) -> list[str]:

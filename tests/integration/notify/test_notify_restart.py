@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from test_notify_e2e import publish_and_poll
 
 from bea_tracker.config import load_config
-from bea_tracker.notify import digest_due
+from bea_tracker.wiring import digest_due
 from db.models import OutboxRow
 from db.session import Database
 from notifier.matching import match_events

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from scraper_live import BAD_PAGES, Tracker, module_tracker, publish_gdp
 
-from bea_tracker.localbea import LocalBea
+from bea_tracker.demo.localbea import LocalBea
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ import yaml
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from bea_tracker.localbea import LocalBea, SyntheticRelease, synthetic_gdp_release
+from bea_tracker.demo.localbea import LocalBea, SyntheticRelease, synthetic_gdp_release
 from db.models import Event, PollLog, Release, Snapshot
 from db.session import Database
 

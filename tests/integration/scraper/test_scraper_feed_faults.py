@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from scraper_live import raw
 
-from bea_tracker.localbea import data, feed
+from bea_tracker.demo.localbea import data, feed
 
 REAL_FEED = data.load(data.FEED_FILE)
 HTML_ERROR_PAGE = (  # what a CMS or proxy answers with a 200 when the feed is broken

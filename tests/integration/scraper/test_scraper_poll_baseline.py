@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from bea_tracker.localbea import data
+from bea_tracker.demo.localbea import data
 from db.models import ScheduleEventRow, Snapshot
 
 FEED_ITEMS = 48  # PROVENANCE.md: rss-2026-09-13.xml holds 48 <item>s

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 
-from bea_tracker.localbea import data
+from bea_tracker.demo.localbea import data
 
 
 def test_poll_needs_once(tracker):

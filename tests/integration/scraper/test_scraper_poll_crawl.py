@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from scraper_live import module_tracker, pick, publish_gdp
 
-from bea_tracker.localbea import data
+from bea_tracker.demo.localbea import data
 
 SKIPPED_LINKS = (  # the feed's links to hosts outside bea.allowed_hosts (127.0.0.1 here)
     "https://www.bea.gov/news/2026/gdp-advance-estimate-4th-quarter-and-year-2025",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from scraper_live import publish_gdp
 
-from bea_tracker.localbea import data, feed
+from bea_tracker.demo.localbea import data, feed
 
 
 def one_item_feed(bea, base_url: str) -> bytes:  # noqa: ANN001 - LocalBea

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bea_tracker.app import App
-from bea_tracker.daemon import Daemon
+from bea_tracker.daemon.service import Daemon
 from db.records import ScheduleEvent, ScheduleRecord
 from db.schedule_store import store_schedule
 

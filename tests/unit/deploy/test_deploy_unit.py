@@ -14,7 +14,7 @@ import yaml
 
 from bea_tracker.cli import main
 from bea_tracker.config import parse_config
-from bea_tracker.daemon import STOP_GRACE_SECONDS
+from bea_tracker.daemon.service import STOP_GRACE_SECONDS
 
 DEPLOY = Path(__file__).resolve().parents[3] / "deploy"
 UNIT = DEPLOY / "bea-tracker.service"

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from bea_tracker.plotting import (
+from bea_tracker.history.plotting import (
     SOURCE_LINE,
     build_series,
     period_start,

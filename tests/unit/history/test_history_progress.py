@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from rich.console import Console
 
-from bea_tracker.backfill import Interrupt
-from bea_tracker.cli_history import ProgressReporter
+from bea_tracker.cli.history import ProgressReporter
+from bea_tracker.history.backfill import Interrupt
 
 
 @dataclass

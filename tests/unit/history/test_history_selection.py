@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bea_tracker.backfill import (
+from bea_tracker.history.backfill import (
     ALREADY_STORED,
     HOST_NOT_ALLOWED,
     Selection,

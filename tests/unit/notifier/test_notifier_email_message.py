@@ -11,7 +11,7 @@ import pytest
 
 from notifier.channels.email import build_message, classify_smtp_error, message_id
 from notifier.errors import PermanentSendError, TransientSendError
-from notifier.render import render_alert
+from notifier.render.messages import render_alert
 from notifier.settings import SmtpSettings
 
 FROM = "BEA Tracker <alerts@example.org>"

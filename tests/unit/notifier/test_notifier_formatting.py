@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from notifier.formatting import (
+from notifier.render.formatting import (
     format_change,
     format_date,
     format_period,

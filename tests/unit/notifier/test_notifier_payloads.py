@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from notifier.payloads import SCHEMA, encode_payload, webhook_payload
+from notifier.render.payloads import SCHEMA, encode_payload, webhook_payload
 
 
 def test_single_event_payload(events):

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from notifier.render import render_alert, render_digest, render_events
+from notifier.render.messages import render_alert, render_digest, render_events
 
 
 def test_new_release_subject_reads_at_a_glance(events):

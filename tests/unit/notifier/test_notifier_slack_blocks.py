@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from notifier.render import render_alert, render_digest
-from notifier.slack_blocks import MAX_BLOCKS, escape_mrkdwn, slack_payload
+from notifier.render.messages import render_alert, render_digest
+from notifier.render.slack_blocks import MAX_BLOCKS, escape_mrkdwn, slack_payload
 
 
 def _blocks_of(payload, kind):

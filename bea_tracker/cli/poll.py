@@ -1,0 +1,89 @@
+"""``bea-tracker poll`` and ``parse``: fetch and store without sending; parse saved files."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from bea_tracker.app import App
+from bea_tracker.cli.group import main
+from bea_tracker.cli.options import fail
+from bea_tracker.cli.output import to_json_text
+
+logger = logging.getLogger(__name__)
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--url", help="The page's URL (release pages: used for the record's url).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (DESIGN.md shapes).")
+def parse(path: str, url: str | None, as_json: bool) -> None:
+    """Parse a saved feed, release page, schedule HTML or ICS file and print the records."""
+    from scraper.detect import parse_document
+    from scraper.errors import UnrecognisedDocument
+
+    data = Path(path).read_bytes()
+    try:
+        record = parse_document(data, url or Path(path).resolve().as_uri())
+    except UnrecognisedDocument as exc:
+        fail(f"{path}: {exc}", 1)
+    shape = record.to_json()
+    if as_json:
+        sys.stdout.write(to_json_text(shape) + "\n")
+        return
+    _print_parsed(shape)
+
+
+def _print_parsed(shape: dict) -> None:
+    from rich.console import Console
+
+    console = Console()
+    kind = shape["kind"]
+    if kind == "release":
+        console.print(f"[bold]{shape['title']}[/bold] ({shape['release_number']}), "
+                      f"released {shape['released_at']}, extraction {shape['extraction']}")
+        for fig in shape["figures"]:
+            console.print(f"  {fig['indicator']:28s} {fig['period']:8s} "
+                          f"{fig['estimate'] or '':14s} {fig['value']} {fig['unit']}")
+    elif kind == "feed":
+        console.print(f"[bold]{shape['title']}[/bold]: {len(shape['items'])} items")
+        for item in shape["items"]:
+            console.print(f"  {item['published'] or '':25s} {item['title']}")
+    else:
+        console.print(f"schedule: {len(shape['events'])} events, "
+                      f"{len(shape['unscheduled'])} unscheduled")
+        for event in shape["events"]:
+            console.print(f"  {event['starts_at']}  {event['title']} {event['period'] or ''}")
+    for problem in shape.get("problems", []):
+        console.print(f"  [yellow]problem:[/yellow] {problem}")
+
+
+@main.command()
+@click.option("--once", is_flag=True, required=True,
+              help="Poll once and exit (the daemon is 'bea-tracker run').")
+@click.option("--notify-existing", is_flag=True,
+              help="On a first poll, treat the feed's existing items as new (alert them).")
+@click.option("--no-schedule", is_flag=True, help="Skip the schedule refresh.")
+@click.pass_obj
+def poll(app: App, once: bool, notify_existing: bool, no_schedule: bool) -> None:
+    """Poll the feed and schedule, crawl new or changed release pages, store; no sending.
+
+    A source that fails (an HTTP error, a malformed feed, a page that cannot be had) is
+    reported and logged, and the poll still exits 0; only a failure of the poll itself
+    (e.g. the database) exits 1.
+    """
+    from bea_tracker.cycles import poll_cycle
+    from bea_tracker.reactor import run_in_reactor
+
+    app.config  # noqa: B018 - validate the config (exit 2) before anything runs
+    try:
+        app.db  # noqa: B018 - open and migrate the database first, outside the event loop
+        lines = run_in_reactor(lambda: poll_cycle(app, notify_existing, not no_schedule))
+    except Exception as exc:  # the job boundary: one line for people, the rest in the log
+        logger.error("poll failed", exc_info=True)
+        fail(f"poll failed: {exc}", 1)
+    for line in lines:
+        click.echo(line)

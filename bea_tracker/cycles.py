@@ -1,0 +1,64 @@
+"""The two cycles every entry point runs: poll (feed, schedule, crawl) and notify (match, send).
+
+Shared by ``poll --once``, ``notify --once``, ``run --once`` and the daemon.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timezone
+
+import httpx
+
+from bea_tracker.app import App
+from bea_tracker.config import AppConfig
+from bea_tracker.wiring import (
+    context_factory,
+    crawl_settings,
+    delivery_policy,
+    digest_due,
+    make_crawl_runner,
+    scraper_settings,
+)
+from notifier.delivery import DeliverySummary, deliver_due
+from notifier.matching import match_events
+
+logger = logging.getLogger(__name__)
+
+
+def build_poller(app: App, client):  # noqa: ANN001, ANN201 - httpx client -> Poller
+    from scraper.poller import Poller
+
+    return Poller(app.db, scraper_settings(app.config), client,
+                  make_crawl_runner(crawl_settings(app.config)))
+
+
+async def poll_cycle(app: App, notify_existing: bool = False,
+                     schedule: bool = True) -> list[str]:
+    """Refresh the schedule, poll the feed, crawl and store; return summary lines."""
+    from scraper.fetch import make_client
+
+    config = app.config
+    lines = []
+    async with make_client(config.bea.user_agent, config.polling.timeout) as client:
+        poller = build_poller(app, client)
+        if schedule:
+            lines.append(await poller.poll_schedule())
+        summary = await poller.poll_feed(notify_existing=notify_existing)
+        lines.append(summary.line())
+    for line in lines:
+        logger.info("%s", line)
+    return lines
+
+
+async def notify_cycle(config: AppConfig, database) -> DeliverySummary:  # noqa: ANN001
+    """Match new events into the outbox, then send what is due."""
+    now = datetime.now(timezone.utc)
+    await asyncio.to_thread(match_events, database, now, digest_due(config))
+    transport = httpx.HTTPTransport(retries=0)
+    try:
+        return await deliver_due(database, context_factory(config, transport),
+                                 delivery_policy(config))
+    finally:
+        transport.close()

@@ -1,0 +1,283 @@
+"""The daemon: one process, one asyncio loop (under Twisted's asyncio reactor) carrying
+Scrapy's AsyncCrawlerRunner, the HTTP client, APScheduler's AsyncIOScheduler and the
+senders.
+
+Jobs: an idle feed poll (``polling.idle_interval``), a schedule refresh (at start, then
+``polling.schedule_refresh``), and for each scheduled release a burst job polling the feed
+and probing the predicted page every ``polling.burst_interval`` from ``burst_before``
+before to ``burst_after`` after its time, ended early once the release has appeared, with
+a watchdog at the end. Delivery runs as soon as a poll writes events, and whenever a retry
+or digest falls due. SIGTERM/SIGINT stop it cleanly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bea_tracker.app import App
+from bea_tracker.cycles import build_poller, notify_cycle
+from bea_tracker.daemon.bursts import BurstWindow, appeared, report_missing, upcoming_windows
+from db import heartbeat
+from db.outbox import next_due_at
+from scraper.fetch import make_client
+from scraper.page_store import PageSink
+from scraper.probe import probe_release
+
+logger = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 5.0
+STOP_GRACE_SECONDS = 8.0
+PLAN_HORIZON = timedelta(days=8)
+
+
+class AlreadyRunning(Exception):
+    """Another daemon holds this database."""
+
+
+class Daemon:
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.config = app.config
+        self.db = app.db
+        self.state: dict[str, Any] = {"bursts": [], "last_error": None}
+        self._tasks: set[asyncio.Task] = set()
+        self._feed_lock = asyncio.Lock()
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._abandoned = False
+
+    # -- lifecycle -------------------------------------------------------------------
+    async def run(self) -> int:
+        claimed, holder = await asyncio.to_thread(self._claim)
+        if not claimed:
+            raise AlreadyRunning(
+                "another bea-tracker daemon is running on this database"
+                + (f" (pid {holder.get('pid')} on {holder.get('host')})" if holder else ""))
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.stop)
+        polling = self.config.polling
+        async with make_client(self.config.bea.user_agent, polling.timeout) as client:
+            self.client = client
+            self.poller = build_poller(self.app, client)
+            self.scheduler = AsyncIOScheduler(
+                event_loop=loop,
+                job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": 30},
+            )
+            self._add_standing_jobs()
+            self.scheduler.start()
+            delivery = asyncio.create_task(self._delivery_loop())
+            logger.info("daemon started (idle poll every %.0f s, burst every %.0f s)",
+                        polling.idle_interval, polling.burst_interval)
+            await self._stopping.wait()
+            await self._shutdown(delivery)
+        await asyncio.to_thread(self._release)
+        logger.info("daemon stopped")
+        if self._abandoned:
+            # A send blocked in a worker thread (smtplib/httpx cannot be interrupted) would
+            # hold the interpreter's exit until its own timeout (20 s by default). Leave it:
+            # its lease expires and the next start retries it, as after a crash.
+            logging.shutdown()
+            os._exit(0)
+        return 0
+
+    def stop(self) -> None:
+        if not self._stopping.is_set():
+            logger.info("stopping: finishing in-flight work")
+            self._stopping.set()
+            self._wake.set()
+
+    async def _shutdown(self, delivery: asyncio.Task) -> None:
+        # pause first: APScheduler's AsyncIOExecutor.shutdown() cancels running jobs, so
+        # a poll or probe in flight would be cut off (and logged as a failed job)
+        self.scheduler.pause()
+        pending = [*self._tasks, delivery]
+        done, still = await asyncio.wait(pending, timeout=STOP_GRACE_SECONDS)
+        for task in still:
+            task.cancel()
+        if still:
+            logger.warning("%d tasks did not finish in time; their leases expire and they "
+                           "are retried on the next start", len(still))
+            await asyncio.wait(still, timeout=1)
+            self._abandoned = True
+        self.scheduler.shutdown(wait=False)
+
+    def _claim(self) -> tuple[bool, dict | None]:
+        stale = timedelta(seconds=HEARTBEAT_SECONDS * 6)
+        with self.db.unit_of_work() as session:
+            return heartbeat.claim(session, stale)
+
+    def _release(self) -> None:
+        with self.db.unit_of_work() as session:
+            heartbeat.release_claim(session)
+
+    # -- jobs ------------------------------------------------------------------------
+    def _add_standing_jobs(self) -> None:
+        polling = self.config.polling
+        now = datetime.now(timezone.utc)
+        self.scheduler.add_job(self._tracked(self.idle_poll), IntervalTrigger(
+            seconds=polling.idle_interval), id="idle-poll", next_run_time=now)
+        self.scheduler.add_job(self._tracked(self.refresh_schedule), IntervalTrigger(
+            seconds=polling.schedule_refresh), id="schedule", next_run_time=now)
+        self.scheduler.add_job(self._tracked(self.beat), IntervalTrigger(
+            seconds=HEARTBEAT_SECONDS), id="heartbeat", next_run_time=now)
+        self.scheduler.add_job(self._tracked(self.plan_bursts), IntervalTrigger(hours=1),
+                               id="plan-bursts")
+
+    def _tracked(self, func):  # noqa: ANN001, ANN202 - wraps a coroutine function
+        """Jobs are tracked (for a clean stop) and never raise into the scheduler."""
+
+        async def job(*args: Any) -> None:
+            if self._stopping.is_set():
+                return
+            task = asyncio.current_task()
+            self._tasks.add(task)
+            try:
+                await func(*args)
+            except Exception as exc:  # the daemon must outlive any one job
+                self.state["last_error"] = f"{func.__name__}: {type(exc).__name__}: {exc}"
+                logger.exception("job %s failed", func.__name__)
+            finally:
+                self._tasks.discard(task)
+
+        job.__name__ = func.__name__
+        return job
+
+    async def poll_feed(self, reason: str) -> None:
+        async with self._feed_lock:
+            summary = await self.poller.poll_feed()
+        logger.info("%s poll: %s", reason, summary.line())
+        self.state["last_poll"] = {"at": datetime.now(timezone.utc).isoformat(),
+                                   "status": summary.feed_status,
+                                   "not_modified": summary.not_modified,
+                                   "error": summary.error}
+        if summary.event_ids:
+            self._wake.set()
+
+    async def idle_poll(self) -> None:
+        await self.poll_feed("idle")
+
+    async def refresh_schedule(self) -> None:
+        logger.info("%s", await self.poller.poll_schedule())
+        await self.plan_bursts()
+        self._wake.set()  # a schedule change may have written events
+
+    async def plan_bursts(self) -> None:
+        polling = self.config.polling
+        now = datetime.now(timezone.utc)
+
+        def windows() -> list[BurstWindow]:
+            with self.db.session() as session:
+                return upcoming_windows(session, now, timedelta(seconds=polling.burst_before),
+                                        timedelta(seconds=polling.burst_after), PLAN_HORIZON)
+
+        planned = {w.job_id: w for w in await asyncio.to_thread(windows)}
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith(("burst:", "watchdog:")) and \
+                    job.id.split(":", 1)[1] not in {k.split(":", 1)[1] for k in planned}:
+                job.remove()  # the release moved or left the schedule
+        for job_id, window in planned.items():
+            watchdog_id = "watchdog:" + job_id.split(":", 1)[1]
+            # a burst that ended early (the release appeared) leaves its watchdog behind
+            if self.scheduler.get_job(job_id) is None and \
+                    self.scheduler.get_job(watchdog_id) is None:
+                self._add_burst(window, now)
+
+    def _add_burst(self, window: BurstWindow, now: datetime) -> None:
+        interval = self.config.polling.burst_interval
+        self.scheduler.add_job(
+            self._tracked(self.burst_poll), IntervalTrigger(
+                seconds=interval, start_date=max(window.opens_at, now),
+                end_date=window.closes_at),
+            args=[window], id=window.job_id)
+        self.scheduler.add_job(
+            self._tracked(self.watchdog), DateTrigger(run_date=window.closes_at),
+            args=[window], id="watchdog:" + window.job_id.split(":", 1)[1])
+        logger.info("burst polling planned for %s at %s", window.title,
+                    window.starts_at.isoformat())
+
+    async def burst_poll(self, window: BurstWindow) -> None:
+        if await self._appeared(window):
+            return
+        self.state["bursts"] = [window.title]
+        if self.config.polling.probe_predicted_urls:
+            outcome = await probe_release(
+                self.db, self.client, window.target, base_url=self.config.bea.base_url,
+                allowed_hosts=tuple(self.config.bea.allowed_hosts),
+                sink=PageSink(self.db, failure_threshold=self.config.polling.failure_threshold),
+            )
+            if outcome is not None and outcome.event_ids:
+                self._wake.set()
+        await self.poll_feed("burst")
+        await self._appeared(window)
+
+    async def _appeared(self, window: BurstWindow) -> bool:
+        def check() -> bool:
+            with self.db.unit_of_work() as session:
+                return appeared(session, window, self.config.bea.base_url) is not None
+
+        if not await asyncio.to_thread(check):
+            return False
+        job = self.scheduler.get_job(window.job_id)
+        if job is not None:
+            job.remove()
+            logger.info("%s has appeared: burst polling ends", window.title)
+            self.state["bursts"] = []
+        return True
+
+    async def watchdog(self, window: BurstWindow) -> None:
+        def check() -> int | None:
+            with self.db.unit_of_work() as session:
+                if appeared(session, window, self.config.bea.base_url) is not None:
+                    return None
+                return report_missing(session, window)
+
+        if await asyncio.to_thread(check):
+            logger.warning("%s has not appeared by %s", window.title, window.closes_at)
+            self._wake.set()
+        self.state["bursts"] = []
+
+    async def beat(self) -> None:
+        next_job = min((j for j in self.scheduler.get_jobs() if j.id.startswith("burst:")
+                        and j.next_run_time), key=lambda j: j.next_run_time, default=None)
+        extra = {**self.state, "next_burst": next_job.next_run_time.isoformat()
+                 if next_job else None}
+
+        def write() -> None:
+            with self.db.unit_of_work() as session:
+                heartbeat.beat(session, extra)
+
+        await asyncio.to_thread(write)
+
+    async def _delivery_loop(self) -> None:
+        """Deliver whenever woken (new events) or when the next retry/digest is due."""
+        while not self._stopping.is_set():
+            self._wake.clear()
+            try:
+                summary = await notify_cycle(self.config, self.db)
+                if summary.sent or summary.retried or summary.dead:
+                    logger.info("delivery: %s", summary.line())
+            except Exception as exc:
+                self.state["last_error"] = f"delivery: {type(exc).__name__}: {exc}"
+                logger.exception("delivery cycle failed")
+            wait = await asyncio.to_thread(self._seconds_to_next_due)
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=wait)
+            except TimeoutError:
+                pass
+
+    def _seconds_to_next_due(self) -> float:
+        with self.db.session() as session:
+            due = next_due_at(session)
+        if due is None:
+            return 30.0
+        return min(30.0, max(0.2, (due - datetime.now(timezone.utc)).total_seconds()))

@@ -1,0 +1,112 @@
+"""The Scrapy spider that fetches release pages handed to it.
+
+It does no parsing itself: each response (or failure) becomes a plain dataclass item, and
+:class:`scraper.crawl.pipelines.StorePipeline` extracts and stores it through ``db/``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+import scrapy
+from scrapy.exceptions import DownloadCancelledError
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from scraper.fetch import host_allowed
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """A release page to fetch; ``release_url`` keys the release (the feed's link)."""
+
+    url: str
+    guid: str | None = None
+    title: str | None = None
+    scheduled_at: datetime | None = None
+
+
+@dataclass
+class PageItem:
+    request: PageRequest
+    url: str
+    status: int
+    body: bytes
+    fetched_at: datetime
+    etag: str | None = None
+    last_modified: str | None = None
+    content_type: str | None = None
+    duration_ms: float = 0.0
+
+
+@dataclass
+class PageFailure:
+    request: PageRequest
+    reason: str
+    status: int | None = None
+    fetched_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+class ReleaseSpider(scrapy.Spider):
+    """Fetches the given pages once each; hosts outside ``ALLOWED_HOSTS`` are skipped."""
+
+    name = "bea_release"
+
+    def __init__(self, pages: list[PageRequest], sink: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.pages = pages
+        self.sink = sink
+
+    async def start(self) -> AsyncIterator[Any]:
+        allowed = tuple(self.settings.getlist("ALLOWED_HOSTS"))
+        for page in self.pages:
+            if not host_allowed(page.url, allowed):
+                logger.warning("skipping %s: host not in bea.allowed_hosts", page.url)
+                yield PageFailure(page, "host not in bea.allowed_hosts")
+                continue
+            yield scrapy.Request(
+                page.url, callback=self.parse_page, errback=self.page_failed,
+                cb_kwargs={"page": page}, dont_filter=True,
+            )
+
+    def parse_page(self, response: Response, page: PageRequest) -> Any:
+        yield PageItem(
+            request=page,
+            url=response.url,
+            status=response.status,
+            body=response.body,
+            fetched_at=datetime.now(timezone.utc),
+            etag=_header(response, "ETag"),
+            last_modified=_header(response, "Last-Modified"),
+            content_type=_header(response, "Content-Type"),
+            duration_ms=1000 * response.meta.get("download_latency", 0.0),
+        )
+
+    def page_failed(self, failure: Failure) -> Any:
+        page = failure.request.cb_kwargs["page"]
+        status = None
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            reason = f"HTTP {status}"
+        elif failure.check(DownloadCancelledError) and not failure.getErrorMessage():
+            # Scrapy cancels a streamed body without a message once it passes the cap
+            limit = self.settings.getint("DOWNLOAD_MAXSIZE")
+            reason = (f"DownloadCancelledError: body passed the download max size ({limit} "
+                      "bytes) and was refused")
+        else:
+            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        level = logging.INFO if status == 404 else logging.WARNING
+        logger.log(level, "could not fetch %s: %s", page.url, reason)
+        yield PageFailure(page, reason, status)
