@@ -109,6 +109,12 @@ class SmtpConfig(_Section):
             )
         return value
 
+    def channel_values(self) -> dict[str, Any]:
+        """The e-mail channel's settings values, the password read now (SecretMissing)."""
+        values = self.model_dump(exclude={"password_env"})
+        values["password"] = self.password()
+        return values
+
 
 class DeliveryConfig(_Section):
     max_attempts: int = Field(8, ge=1)

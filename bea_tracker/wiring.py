@@ -14,9 +14,10 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from bea_tracker.config import AppConfig, SecretMissing
+from notifier.channels import get_channel
 from notifier.delivery import ContextFactory, DeliveryPolicy
 from notifier.errors import TransientSendError
-from notifier.settings import DeliveryContext, SmtpSettings
+from notifier.settings import DeliveryContext
 
 
 def scraper_settings(config: AppConfig):  # noqa: ANN201 - scraper.poller.ScraperSettings
@@ -68,23 +69,23 @@ def digest_due(config: AppConfig) -> Callable[[datetime], datetime]:
     return next_digest
 
 
-def smtp_settings(config: AppConfig) -> SmtpSettings:
-    """SMTP settings with the password read from its variable now (SecretMissing if unset)."""
-    s = config.smtp
-    return SmtpSettings(host=s.host, port=s.port, from_addr=s.from_addr, username=s.username,
-                        password=s.password(), starttls=s.starttls, ssl=s.ssl,
-                        timeout=s.timeout)
+def channel_settings(config: AppConfig, kind: str) -> object | None:
+    """The settings object of channel ``kind``, from the config section the kind names
+    (secrets read now: SecretMissing if a variable is unset)."""
+    channel = get_channel(kind)
+    if channel.settings_section is None:
+        return None
+    section = getattr(config, channel.settings_section)
+    return channel.settings_from(section.channel_values())
 
 
 def context_factory(config: AppConfig, transport: httpx.BaseTransport | None) -> ContextFactory:
     def context_for(kind: str) -> DeliveryContext:
-        smtp = None
-        if kind == "email":
-            try:
-                smtp = smtp_settings(config)
-            except SecretMissing as exc:
-                raise TransientSendError(str(exc)) from None
-        return DeliveryContext(smtp=smtp, timeout=config.polling.timeout,
+        try:
+            settings = channel_settings(config, kind)
+        except SecretMissing as exc:
+            raise TransientSendError(str(exc)) from None
+        return DeliveryContext(settings=settings, timeout=config.polling.timeout,
                                user_agent=config.bea.user_agent, http_transport=transport)
 
     return context_for

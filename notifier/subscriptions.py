@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import asdict
 
 from sqlalchemy import select
@@ -11,8 +10,8 @@ from sqlalchemy.orm import Session
 from db.models import SubscriptionRow
 from db.records import Subscription, SubscriptionFilter
 from db.types import utcnow
+from notifier.channels import get_channel, mask_target
 from notifier.errors import InvalidTarget
-from notifier.validate import mask_target, validate_target
 
 DIGESTS = (None, "daily")
 
@@ -48,8 +47,9 @@ def add_subscription(
     filter: SubscriptionFilter | None = None,
     digest: str | None = None,
 ) -> Subscription:
-    """Validate and store a subscription; webhooks get a fresh HMAC secret."""
-    target = validate_target(kind, target)
+    """Validate and store a subscription; a kind that signs (webhooks) gets a fresh secret."""
+    channel = get_channel(kind)
+    target = channel.validate_target(target)
     if digest not in DIGESTS:
         raise InvalidTarget(f"digest must be 'daily' or omitted, not {digest!r}")
     row = SubscriptionRow(
@@ -58,7 +58,7 @@ def add_subscription(
         name=name,
         filter=asdict(filter or SubscriptionFilter()),
         digest=digest,
-        secret=secrets.token_hex(32) if kind == "webhook" else None,
+        secret=channel.new_secret(),
         active=True,
         created_at=utcnow(),
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Callable
+from typing import Any
 
 import click
 
@@ -30,13 +32,40 @@ def notify(app: App, once: bool) -> None:
 
 @main.group()
 def subscribe() -> None:
-    """Manage subscriptions to alerts (e-mail, Slack, webhook)."""
+    """Manage subscriptions to alerts (one channel each: see subscribe add --help)."""
+
+
+def _target_dest(kind: str) -> str:
+    return f"to_{kind}"
+
+
+def channel_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """One option per registered channel kind (--email, --slack, --webhook, ...): the
+    flag, metavar and help come from the channel class."""
+    from notifier.channels import CHANNELS
+
+    for channel in reversed(list(CHANNELS.values())):
+        opt = channel.option
+        func = click.option(opt.flag, _target_dest(channel.kind), metavar=opt.metavar,
+                            help=opt.help)(func)
+    return func
+
+
+def _one_target(targets: dict[str, str | None]) -> tuple[str, str]:
+    """The (kind, target) of the one channel option given; exit 2 otherwise."""
+    from notifier.channels import CHANNELS
+
+    chosen = [(kind, targets[_target_dest(kind)]) for kind in CHANNELS
+              if targets.get(_target_dest(kind))]
+    if len(chosen) != 1:
+        flags = [channel.option.flag for channel in CHANNELS.values()]
+        fail(f"give exactly one of {', '.join(flags[:-1])} or {flags[-1]}", 2)
+    kind, target = chosen[0]
+    return kind, target or ""
 
 
 @subscribe.command("add")
-@click.option("--email", help="Send alerts to this address.")
-@click.option("--slack", help="Slack incoming-webhook URL (kept secret, masked when shown).")
-@click.option("--webhook", help="POST JSON alerts to this URL (signed with HMAC-SHA256).")
+@channel_options
 @click.option("--name", help="A name to recognise the subscription by.")
 @click.option("--indicator", "indicators", multiple=True,
               help="Only releases with this indicator (e.g. real_gdp). Repeatable.")
@@ -51,19 +80,17 @@ def subscribe() -> None:
 @click.option("--source-problems", is_flag=True, help="Also alert when BEA cannot be read.")
 @click.option("--digest", type=click.Choice(["daily"]), help="One message per day instead.")
 @click.pass_obj
-def subscribe_add(app: App, email: str | None, slack: str | None, webhook: str | None,
-                  name: str | None, indicators: tuple[str, ...], series: tuple[str, ...],
-                  keywords: tuple[str, ...], revisions: bool, min_change: float | None,
-                  schedule_changes: bool, source_problems: bool, digest: str | None) -> None:
+def subscribe_add(app: App, name: str | None, indicators: tuple[str, ...],
+                  series: tuple[str, ...], keywords: tuple[str, ...], revisions: bool,
+                  min_change: float | None, schedule_changes: bool, source_problems: bool,
+                  digest: str | None, **targets: str | None) -> None:
     """Add a subscription; with no filter it gets every new release."""
     from db.records import SubscriptionFilter
+    from notifier.channels import get_channel
     from notifier.errors import InvalidTarget
     from notifier.subscriptions import add_subscription, describe
 
-    chosen = [(k, v) for k, v in (("email", email), ("slack", slack), ("webhook", webhook)) if v]
-    if len(chosen) != 1:
-        fail("give exactly one of --email, --slack or --webhook", 2)
-    kind, target = chosen[0]
+    kind, target = _one_target(targets)
     flt = SubscriptionFilter(indicators=indicators, series=series, keywords=keywords,
                              revisions=revisions or min_change is not None,
                              min_change=min_change, schedule_changes=schedule_changes,
@@ -76,14 +103,14 @@ def subscribe_add(app: App, email: str | None, slack: str | None, webhook: str |
     shown = describe(sub)
     click.echo(f"added subscription {sub.id}: {shown['kind']} {shown['target']}")
     if sub.secret:
-        click.echo(f"webhook signing secret (shown once): {sub.secret}")
+        click.echo(get_channel(sub.kind).secret_notice(sub.secret))
 
 
 @subscribe.command("list")
 @format_option(csv_ok=False)
 @click.pass_obj
 def subscribe_list(app: App, fmt: str) -> None:
-    """List subscriptions (Slack and webhook URLs masked)."""
+    """List subscriptions (secret URLs masked)."""
     from notifier.subscriptions import describe, list_subscriptions
 
     with app.db.session() as session:

@@ -1,32 +1,90 @@
-"""What every channel looks like to the delivery loop.
+"""What a channel kind is: one class that says everything about the kind.
+
+A kind owns its target check and masking, the ``subscribe add`` option that names it, the
+settings it needs (built by the composition root from the config section it names), the
+per-subscription secret if it signs, and sending. Nothing outside the kind's module
+dispatches on its name: the registry in ``notifier/channels/__init__.py`` maps names to
+instances, and everyone else asks the instance.
 
 A channel sends one outbox row: one event, or for a digest subscription the batch of events
 that row stands for. It returns on success and raises TransientSendError or
 PermanentSendError otherwise; it never touches the database.
+
+Importing a channel module stays cheap (the CLI builds its options from the registry at
+start-up): renderers and HTTP clients are imported when a message is sent.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from typing import Protocol
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from db.records import EventRecord, Subscription
 from notifier.errors import InvalidTarget, PermanentSendError
-from notifier.render.messages import RenderedAlert, render_events
-from notifier.settings import DeliveryContext
-from notifier.validate import validate_target
+from notifier.validate import mask_url, non_empty, validate_http_url
+
+if TYPE_CHECKING:
+    from notifier.render.messages import RenderedAlert
+    from notifier.settings import DeliveryContext
 
 logger = logging.getLogger(__name__)
 
 
-class Channel(Protocol):
-    kind: str
+@dataclass(frozen=True)
+class ChannelOption:
+    """How ``subscribe add`` offers the kind: ``--email ADDRESS  Send alerts to ...``."""
+
+    flag: str
+    metavar: str
+    help: str
+
+
+class Channel(ABC):
+    """One channel kind. Subclasses set ``kind`` and ``option`` and implement
+    ``check_target`` and ``deliver``; the rest has defaults for a URL-shaped secret target."""
+
+    kind: ClassVar[str]
+    option: ClassVar[ChannelOption]
+    #: The config.yaml section whose values build this kind's settings (None: needs none).
+    settings_section: ClassVar[str | None] = None
 
     def validate_target(self, target: str) -> str:
-        """The normalised target, or InvalidTarget."""
-        ...
+        """The normalised target, or InvalidTarget saying what is wrong (shown to the user)."""
+        return self.check_target(non_empty(self.kind, target))
 
+    @abstractmethod
+    def check_target(self, target: str) -> str:
+        """Validate a stripped, non-empty target; return it normalised."""
+
+    def mask(self, target: str) -> str:
+        """What may be shown of a target in lists and logs (a URL's secret path hidden)."""
+        return mask_url(target)
+
+    def settings_from(self, values: Mapping[str, Any]) -> object | None:
+        """This kind's settings object from its config section's values (secrets resolved
+        by the composition root)."""
+        return None
+
+    def new_secret(self) -> str | None:
+        """A fresh per-subscription secret (e.g. a signing key), or None if the kind has none."""
+        return None
+
+    def secret_notice(self, secret: str) -> str:
+        """The line ``subscribe add`` prints once so the subscriber can keep the secret."""
+        return f"{self.kind} secret (shown once): {secret}"
+
+    def target_of(self, subscription: Subscription) -> str:
+        """The subscription's target; one that no longer validates fails for good
+        (retrying cannot fix it)."""
+        try:
+            return self.validate_target(subscription.target)
+        except InvalidTarget as exc:
+            raise PermanentSendError(f"subscription {subscription.id}: {exc}") from None
+
+    @abstractmethod
     def deliver(
         self,
         subscription: Subscription,
@@ -35,23 +93,13 @@ class Channel(Protocol):
         context: DeliveryContext,
     ) -> None:
         """Send once; ``outbox_id`` None means a test send that is not in the outbox."""
-        ...
 
 
-class TargetedChannel:
-    """What the three channels share: validating their target, and turning a target that
-    no longer validates into a permanent failure (retrying cannot fix it)."""
+class HttpUrlChannel(Channel):
+    """A kind whose target is an http(s) URL that is itself a secret (Slack, webhooks)."""
 
-    kind: str
-
-    def validate_target(self, target: str) -> str:
-        return validate_target(self.kind, target)
-
-    def target_of(self, subscription: Subscription) -> str:
-        try:
-            return self.validate_target(subscription.target)
-        except InvalidTarget as exc:
-            raise PermanentSendError(f"subscription {subscription.id}: {exc}") from None
+    def check_target(self, target: str) -> str:
+        return validate_http_url(self.kind, target)
 
 
 def is_digest(subscription: Subscription, events: Sequence[EventRecord]) -> bool:
@@ -60,4 +108,7 @@ def is_digest(subscription: Subscription, events: Sequence[EventRecord]) -> bool
 
 
 def render_for(subscription: Subscription, events: Sequence[EventRecord]) -> RenderedAlert:
+    from notifier.render.messages import render_events
+
     return render_events(events, digest=is_digest(subscription, events))
+

@@ -12,17 +12,46 @@ import hashlib
 import logging
 import smtplib
 import ssl
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
+from typing import TYPE_CHECKING, Any
 
 from db.records import EventRecord, Subscription
-from notifier.channels.base import TargetedChannel, render_for
+from notifier.channels.base import Channel, ChannelOption, render_for
 from notifier.errors import PermanentSendError, TransientSendError
-from notifier.render.messages import RenderedAlert
-from notifier.settings import DeliveryContext, SmtpSettings
+from notifier.settings import DEFAULT_TIMEOUT, DeliveryContext
+from notifier.validate import validate_email
+
+if TYPE_CHECKING:
+    from notifier.render.messages import RenderedAlert
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """How to reach the SMTP server. ``ssl`` is implicit TLS (port 465); ``starttls`` upgrades.
+
+    The composition root resolves ``smtp.password_env`` to a value; the password is kept out
+    of ``repr`` so it cannot end up in a log line or a traceback.
+    """
+
+    host: str
+    port: int
+    from_addr: str
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    starttls: bool = False
+    ssl: bool = False
+    timeout: float = DEFAULT_TIMEOUT
+
+    def __post_init__(self) -> None:
+        if self.ssl and self.starttls:
+            raise ValueError("smtp: choose either ssl (implicit TLS) or starttls, not both")
+        if self.timeout <= 0:
+            raise ValueError("smtp: timeout must be positive")
 
 
 def message_id(
@@ -91,8 +120,21 @@ def _send(settings: SmtpSettings, msg: EmailMessage, to_addr: str) -> None:
         _close_quietly(smtp)
 
 
-class EmailChannel(TargetedChannel):
+class EmailChannel(Channel):
+    """E-mail: the target is a bare address (shown as is), settings from ``smtp:``."""
+
     kind = "email"
+    option = ChannelOption("--email", "ADDRESS", "Send alerts to this address.")
+    settings_section = "smtp"
+
+    def check_target(self, target: str) -> str:
+        return validate_email(target)
+
+    def mask(self, target: str) -> str:
+        return target
+
+    def settings_from(self, values: Mapping[str, Any]) -> SmtpSettings:
+        return SmtpSettings(**values)
 
     def deliver(
         self,
@@ -101,8 +143,8 @@ class EmailChannel(TargetedChannel):
         outbox_id: int | None,
         context: DeliveryContext,
     ) -> None:
-        settings = context.smtp
-        if settings is None:
+        settings = context.settings
+        if not isinstance(settings, SmtpSettings):
             raise PermanentSendError("no SMTP settings configured (smtp.host in config.yaml)")
         to_addr = self.target_of(subscription)
         msg_id = message_id(outbox_id, subscription, events, settings.from_addr)

@@ -7,17 +7,18 @@ import logging
 from collections.abc import Sequence
 
 from db.records import EventRecord, Subscription
-from notifier.channels.base import TargetedChannel, render_for
-from notifier.channels.http_post import post
-from notifier.render.slack_blocks import slack_payload
+from notifier.channels.base import ChannelOption, HttpUrlChannel, render_for
 from notifier.settings import DeliveryContext
 from notifier.validate import mask_url
 
 logger = logging.getLogger(__name__)
 
 
-class SlackChannel(TargetedChannel):
+class SlackChannel(HttpUrlChannel):
     kind = "slack"
+    option = ChannelOption(
+        "--slack", "URL", "Slack incoming-webhook URL (kept secret, masked when shown)."
+    )
 
     def deliver(
         self,
@@ -27,6 +28,9 @@ class SlackChannel(TargetedChannel):
         context: DeliveryContext,
     ) -> None:
         """Post one message; Slack answers 200 "ok" or an error code in the body."""
+        from notifier.channels.http_post import post
+        from notifier.render.slack_blocks import slack_payload
+
         url = self.target_of(subscription)
         payload = slack_payload(render_for(subscription, events), events)
         body = json.dumps(payload, ensure_ascii=False).encode("utf-8")

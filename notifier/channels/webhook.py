@@ -9,13 +9,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import secrets
 import uuid
 from collections.abc import Sequence
 
 from db.records import EventRecord, Subscription
-from notifier.channels.base import TargetedChannel, is_digest
-from notifier.channels.http_post import post
-from notifier.render.payloads import encode_payload, webhook_payload
+from notifier.channels.base import ChannelOption, HttpUrlChannel, is_digest
 from notifier.settings import DeliveryContext
 from notifier.validate import mask_url
 
@@ -37,8 +36,17 @@ def idempotency_key(outbox_id: int | None) -> str:
     return str(outbox_id) if outbox_id is not None else f"test-{uuid.uuid4().hex}"
 
 
-class WebhookChannel(TargetedChannel):
+class WebhookChannel(HttpUrlChannel):
     kind = "webhook"
+    option = ChannelOption(
+        "--webhook", "URL", "POST JSON alerts to this URL (signed with HMAC-SHA256)."
+    )
+
+    def new_secret(self) -> str:
+        return secrets.token_hex(32)
+
+    def secret_notice(self, secret: str) -> str:
+        return f"webhook signing secret (shown once): {secret}"
 
     def deliver(
         self,
@@ -47,6 +55,9 @@ class WebhookChannel(TargetedChannel):
         outbox_id: int | None,
         context: DeliveryContext,
     ) -> None:
+        from notifier.channels.http_post import post
+        from notifier.render.payloads import encode_payload, webhook_payload
+
         url = self.target_of(subscription)
         payload = webhook_payload(events, outbox_id, digest=is_digest(subscription, events))
         body = encode_payload(payload)

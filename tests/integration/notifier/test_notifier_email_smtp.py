@@ -8,16 +8,16 @@ from datetime import datetime, timezone
 import pytest
 
 from notifier.channels import get_channel
-from notifier.channels.email import message_id
+from notifier.channels.email import SmtpSettings, message_id
 from notifier.errors import PermanentSendError, TransientSendError
-from notifier.settings import DeliveryContext, SmtpSettings
+from notifier.settings import DeliveryContext
 from notifier.testmessage import send_test_message
 
 from_addr = "BEA Tracker <alerts@bea-tracker.example.org>"
 
 
 def _context(sink, **kw) -> DeliveryContext:
-    return DeliveryContext(smtp=SmtpSettings(sink.host, sink.port, from_addr, timeout=5, **kw))
+    return DeliveryContext(settings=SmtpSettings(sink.host, sink.port, from_addr, timeout=5, **kw))
 
 
 def test_alert_arrives_with_both_parts(smtp_sink, make_sub, script_event):
@@ -64,7 +64,8 @@ def test_smtp_down_is_transient(make_sub, gdp_event, closed_port):
     settings = SmtpSettings("127.0.0.1", closed_port, from_addr, timeout=2)
     with pytest.raises(TransientSendError, match="ConnectionRefusedError"):
         get_channel("email").deliver(
-            make_sub("email", "alice@example.org"), [gdp_event], 45, DeliveryContext(smtp=settings)
+            make_sub("email", "alice@example.org"), [gdp_event], 45,
+            DeliveryContext(settings=settings),
         )
 
 

@@ -9,10 +9,9 @@ from datetime import timedelta
 
 import pytest
 
-from notifier.channels.email import build_message, classify_smtp_error, message_id
+from notifier.channels.email import SmtpSettings, build_message, classify_smtp_error, message_id
 from notifier.errors import PermanentSendError, TransientSendError
 from notifier.render.messages import render_alert
-from notifier.settings import SmtpSettings
 
 FROM = "BEA Tracker <alerts@example.org>"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from notifier.channels import CHANNELS, get_channel
+from notifier.channels import CHANNELS, get_channel, mask_target, validate_target
 from notifier.errors import InvalidTarget
-from notifier.validate import mask_target, mask_url, validate_target
+from notifier.validate import mask_url
 
 
 @pytest.mark.parametrize(
