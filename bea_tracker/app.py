@@ -7,7 +7,7 @@ import logging
 import sys
 from functools import cached_property
 
-from bea_tracker.config import AppConfig, load_config
+from bea_tracker.config import AppConfig, ConfigError, load_config
 
 logger = logging.getLogger(__name__)
 
@@ -27,12 +27,39 @@ class App:
 
     @cached_property
     def db(self):  # noqa: ANN201 - db.session.Database, imported lazily for start-up time
-        from db.migrate import upgrade
-        from db.session import Database
+        """The database, migrated to head.
 
-        database = Database(self.config.database.resolved_url())
-        upgrade(database.engine)
+        Raises ConfigError for a URL that cannot work and DatabaseUnavailable when the
+        database cannot be opened now; both are one line for the CLI.
+        """
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from db.migrate import upgrade
+        from db.session import Database, DatabaseUnavailable, DatabaseUrlError
+
+        url = self.config.database.resolved_url()
+        try:
+            database = Database(url)
+        except DatabaseUrlError as exc:
+            raise ConfigError(f"database.url: {exc}") from None
+        try:
+            upgrade(database.engine)
+        except SQLAlchemyError as exc:
+            database.dispose()
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            raise DatabaseUnavailable(
+                f"cannot open the database {safe_url(url)}: {reason}") from None
         return database
+
+
+def safe_url(url: str) -> str:
+    """A database URL fit to print: the password hidden."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL at all: print nothing of it that could be a secret
+        return "<the configured database URL>"
 
 
 class JsonFormatter(logging.Formatter):

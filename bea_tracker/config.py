@@ -9,18 +9,31 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from datetime import time
 from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
 from platformdirs import user_data_dir
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 DEFAULT_CONFIG_NAME = "config.yaml"
 ENV_CONFIG = "BEA_TRACKER_CONFIG"
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
-_UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
+ENV_PREFIX = "BEA_TRACKER_"
+_NUMBER = re.compile(r"\s*\d+(?:\.\d+)?\s*")
+_DURATION = re.compile(r"(?:\s*\d+(?:\.\d+)?\s*(?:ms|s|m|h|d)\s*)+")
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class ConfigError(Exception):
@@ -31,19 +44,31 @@ class SecretMissing(ConfigError):
     """A secret's environment variable is not set (raised only when it is needed)."""
 
 
-def _seconds(value: Any) -> float:
-    """Durations are numbers of seconds or strings such as '5s', '1m', '2h'."""
+def parse_duration(value: Any) -> float:
+    """Seconds from a number or a string such as '5s', '1m', '2h', '1h30m', '500ms'."""
     if isinstance(value, bool):
-        raise ValueError("expected a duration such as 30s, 5m or 1h")
+        raise ValueError("expected a duration such as 30s, 5m, 1h or 1h30m")
     if isinstance(value, int | float):
         return float(value)
-    match = _DURATION.match(str(value))
-    if not match:
-        raise ValueError(f"expected a duration such as 30s, 5m or 1h, got {value!r}")
-    return float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+    text = str(value).strip().lower()
+    if _NUMBER.fullmatch(text):
+        return float(text)
+    if not _DURATION.fullmatch(text):
+        raise ValueError(f"expected a duration such as 30s, 5m, 1h or 1h30m, got {value!r}")
+    return sum(float(n) * _UNIT_SECONDS[u] for n, u in _DURATION_PART.findall(text))
 
 
-Seconds = Annotated[float, BeforeValidator(_seconds), Field(ge=0)]
+#: a duration that may be zero (a window edge) and one that must not (an interval, a timeout)
+Seconds = Annotated[float, BeforeValidator(parse_duration), Field(ge=0)]
+Interval = Annotated[float, BeforeValidator(parse_duration), Field(gt=0)]
+
+
+def check_log_level(value: Any) -> str:
+    """A logging level name (any case), upper-cased; anything else is refused by name."""
+    level = str(value).strip().upper()
+    if level not in LOG_LEVELS:
+        raise ValueError(f"expected one of {', '.join(LOG_LEVELS)}, got {value!r}")
+    return level
 
 
 class _Section(BaseModel):
@@ -52,6 +77,20 @@ class _Section(BaseModel):
 
 class DatabaseConfig(_Section):
     url: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _a_url(cls, value: str | None) -> str | None:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        if value:
+            try:
+                make_url(value)
+            except ArgumentError:
+                raise ValueError("not a database URL (e.g. sqlite:///path/to/file.db or "
+                                 "postgresql://user@host/dbname)") from None
+        return value
 
     def resolved_url(self) -> str:
         if self.url:
@@ -72,12 +111,12 @@ class BeaConfig(_Section):
 
 
 class PollingConfig(_Section):
-    idle_interval: Seconds = 300
+    idle_interval: Interval = 300
     burst_before: Seconds = 60
     burst_after: Seconds = 900
-    burst_interval: Seconds = 5
-    timeout: Seconds = 20
-    schedule_refresh: Seconds = 86400
+    burst_interval: Interval = 5
+    timeout: Interval = 20
+    schedule_refresh: Interval = 86400
     probe_predicted_urls: bool = True
     failure_threshold: int = Field(3, ge=1)
 
@@ -90,7 +129,14 @@ class SmtpConfig(_Section):
     starttls: bool = False
     ssl: bool = False
     from_addr: str = Field("bea-tracker@localhost", alias="from")
-    timeout: Seconds = 20
+    timeout: Interval = 20
+
+    @model_validator(mode="after")
+    def _one_tls_mode(self) -> SmtpConfig:
+        if self.ssl and self.starttls:
+            raise ValueError("choose ssl (implicit TLS, port 465) or starttls (port 587), "
+                             "not both")
+        return self
 
     def password(self) -> str | None:
         """The SMTP password from its environment variable; only asked for when sending.
@@ -118,16 +164,28 @@ class SmtpConfig(_Section):
 
 class DeliveryConfig(_Section):
     max_attempts: int = Field(8, ge=1)
-    backoff: Seconds = 30
-    backoff_max: Seconds = 3600
+    backoff: Interval = 30
+    backoff_max: Interval = 3600
     concurrency: int = Field(16, ge=1, le=256)
-    lease: Seconds = 120
+    lease: Interval = 120
     digest_time: time = time(8, 0)
     timezone: str = "America/New_York"
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as "
+                             "America/New_York or UTC)") from None
+        return value
+
 
 class LoggingConfig(_Section):
-    level: str = "INFO"
+    level: Annotated[str, BeforeValidator(check_log_level)] = "INFO"
     format: str = Field("text", pattern="^(text|json)$")
 
 
@@ -158,22 +216,73 @@ def _describe(error: dict[str, Any]) -> str:
     if error["type"] == "extra_forbidden":
         allowed = ", ".join(_allowed_keys(AppConfig, loc))
         return f"unknown key '{key}' (allowed: {allowed})"
+    bounds = {"greater_than": "more than", "greater_than_equal": "at least",
+              "less_than_equal": "at most"}
+    if error["type"] in bounds:
+        limit = next(iter(error.get("ctx", {}).values()), "")
+        return f"{key}: must be {bounds[error['type']]} {limit}, got {error.get('input')!r}"
     message = error["msg"].removeprefix("Value error, ")
     return f"{key}: {message}"
 
 
-def parse_config(data: Any, source: str = "<config>") -> AppConfig:
-    """Validate a mapping into an :class:`AppConfig` or raise one readable ConfigError."""
+def env_overrides(environ: Mapping[str, str] | None = None) -> dict[str, dict[str, Any]]:
+    """``BEA_TRACKER_<SECTION>_<KEY>`` variables as config sections (lists comma-separated).
+
+    A variable that names a section but no key of it is refused, so a typo cannot pass
+    unnoticed; ``BEA_TRACKER_CONFIG`` and variables naming no section are left alone.
+    """
+    environ = os.environ if environ is None else environ
+    sections = {name.upper(): (name, f.annotation) for name, f in AppConfig.model_fields.items()
+                if name != "source"}
+    found: dict[str, dict[str, Any]] = {}
+    for var, raw in sorted(environ.items()):
+        if not var.startswith(ENV_PREFIX) or var == ENV_CONFIG:
+            continue
+        rest = var[len(ENV_PREFIX):]
+        section = next((s for s in sections if rest.startswith(s + "_")), None)
+        if section is None:
+            continue
+        name, model = sections[section]
+        keys = {(f.alias or k).upper(): (f.alias or k, f.annotation)
+                for k, f in model.model_fields.items()}
+        key = rest[len(section) + 1:]
+        if key not in keys:
+            allowed = ", ".join(sorted(f"{ENV_PREFIX}{section}_{k}" for k in keys))
+            raise ConfigError(f"unknown environment variable {var} (allowed: {allowed})")
+        field_name, annotation = keys[key]
+        is_list = "tuple" in str(annotation)
+        value: Any = [v.strip() for v in raw.split(",") if v.strip()] if is_list else raw
+        found.setdefault(name, {})[field_name] = value
+    return found
+
+
+def _overlay(data: dict[str, Any], overrides: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    merged = dict(data)
+    for section, values in overrides.items():
+        current = merged.get(section)
+        merged[section] = {**(current if isinstance(current, dict) else {}), **values}
+    return merged
+
+
+def parse_config(data: Any, source: str = "<config>",
+                 environ: Mapping[str, str] | None = None) -> AppConfig:
+    """Validate a mapping (with the environment's overrides on top) into an
+    :class:`AppConfig`, or raise one readable ConfigError."""
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: expected a mapping of sections at the top level")
+    overrides = env_overrides(environ)
     try:
-        config = AppConfig.model_validate(data)
+        config = AppConfig.model_validate(_overlay(data, overrides))
     except ValidationError as exc:
         first = exc.errors()[0]
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise ConfigError(f"{source}: {_describe(first)}{more}") from None
+        loc = [str(p) for p in first["loc"]]
+        origin = source
+        if len(loc) >= 2 and loc[1] in overrides.get(loc[0], {}):
+            origin = f"{ENV_PREFIX}{loc[0]}_{loc[1]}".upper()
+        raise ConfigError(f"{origin}: {_describe(first)}{more}") from None
     return config.model_copy(update={"source": source})
 
 

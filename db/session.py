@@ -14,6 +14,16 @@ from sqlalchemy.orm import Session, sessionmaker
 logger = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: the extra that installs each backend's driver
+DRIVER_EXTRAS = {"postgresql": "postgres"}
+
+
+class DatabaseUrlError(ValueError):
+    """``database.url`` cannot work as written (a configuration error, phrased for people)."""
+
+
+class DatabaseUnavailable(Exception):
+    """The database exists on paper but cannot be opened or migrated now (a runtime error)."""
 
 
 def _on_sqlite_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI types
@@ -26,19 +36,52 @@ def _on_sqlite_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBA
     cursor.close()
 
 
+def _sqlite_file(database: str) -> None:
+    """A SQLite path must name a file whose folder exists or can be made."""
+    path = Path(database).expanduser()
+    if path.is_dir():
+        raise DatabaseUrlError(f"{path} is a folder; name a file in it, such as "
+                               f"{path / 'bea-tracker.db'}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseUrlError(f"cannot create the folder {path.parent} for the database: "
+                               f"{exc.strerror or exc}") from None
+
+
 def make_engine(url: str) -> Engine:
-    """Create an engine; for SQLite create the file's folder and set the pragmas."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        database = parsed.database
-        if database and database != ":memory:":
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(
-            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
-        )
-        event.listen(engine, "connect", _on_sqlite_connect)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    """Create an engine; for SQLite create the file's folder and set the pragmas.
+
+    Raises :class:`DatabaseUrlError` for a URL that cannot work: not a URL, an unknown kind,
+    a driver that is not installed (naming the extra to install), a folder as the file.
+    """
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseUrlError(f"not a database URL: {url!r} (e.g. sqlite:///path/to/file.db "
+                               "or postgresql://user@host/dbname)") from None
+    backend = parsed.get_backend_name()
+    try:
+        if backend == "sqlite":
+            database = parsed.database
+            if database and database != ":memory:":
+                _sqlite_file(database)
+            engine = create_engine(
+                url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            )
+            event.listen(engine, "connect", _on_sqlite_connect)
+            return engine
+        return create_engine(url, pool_pre_ping=True)
+    except NoSuchModuleError:
+        raise DatabaseUrlError(f"unknown database kind {parsed.drivername!r} (use sqlite or "
+                               "postgresql)") from None
+    except ImportError as exc:
+        extra = DRIVER_EXTRAS.get(backend)
+        hint = f": pip install 'bea-tracker[{extra}]'" if extra else ""
+        raise DatabaseUrlError(f"the {backend} driver ({exc.name or parsed.drivername}) is not "
+                               f"installed{hint}") from None
 
 
 class Database:

@@ -1,4 +1,9 @@
-"""The ``bea-tracker`` command group and ``init``; the other commands attach to :data:`main`."""
+"""The ``bea-tracker`` command group and ``init``; the other commands attach to :data:`main`.
+
+Every mistake ends as one line on stderr and an exit code (0 ok, 1 runtime, 2 usage or
+config): click's usage errors, configuration errors, an unusable database, and, as a last
+resort, any unexpected exception (its traceback goes to the log at DEBUG).
+"""
 
 from __future__ import annotations
 
@@ -6,21 +11,60 @@ import logging
 
 import click
 
-from bea_tracker.app import App
-from bea_tracker.config import ConfigError
+from bea_tracker.app import App, safe_url
+from bea_tracker.config import LOG_LEVELS, ConfigError
 
 logger = logging.getLogger(__name__)
 
 
+class OneLineUsageError(click.UsageError):
+    """A usage error shown as one line (with where to find help), not click's three."""
+
+    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+def _one_line(exc: click.UsageError) -> OneLineUsageError:
+    path = exc.ctx.command_path if exc.ctx else "bea-tracker"
+    message = exc.format_message().rstrip(".")
+    return OneLineUsageError(f"{message} (see '{path} --help')", exc.ctx)
+
+
 class BeaGroup(click.Group):
-    """Turns configuration errors into exit code 2 with one readable line."""
+    """Turns every failure into one readable line and its exit code."""
+
+    def make_context(self, *args, **kwargs) -> click.Context:  # noqa: ANN002, ANN003
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except OneLineUsageError:
+            raise
+        except click.UsageError as exc:
+            raise _one_line(exc) from None
 
     def invoke(self, ctx: click.Context):  # noqa: ANN201 - click's signature
+        from db.session import DatabaseUnavailable
+
         try:
             return super().invoke(ctx)
+        except (click.exceptions.NoArgsIsHelpError, OneLineUsageError):
+            raise
+        except click.UsageError as exc:
+            raise _one_line(exc) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
         except ConfigError as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(2)
+        except DatabaseUnavailable as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(1)
+        except Exception as exc:  # the last resort: one line, the traceback in the log
+            logger.debug("unexpected failure", exc_info=True)
+            click.echo(f"error: unexpected {type(exc).__name__}: {exc} (run with --log-level "
+                       "DEBUG for the details)", err=True)
+            ctx.exit(1)
 
 
 @click.group(cls=BeaGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -28,13 +72,14 @@ class BeaGroup(click.Group):
     "--config", "config_path", envvar="BEA_TRACKER_CONFIG", type=click.Path(dir_okay=False),
     help="Config file (default: ./config.yaml if present, else built-in defaults).",
 )
-@click.option("--log-level", default=None, help="DEBUG, INFO, WARNING or ERROR.")
+@click.option("--log-level", default=None, type=click.Choice(LOG_LEVELS, case_sensitive=False),
+              help="Log level (default: logging.level in the config, else INFO).")
 @click.version_option(package_name="bea-tracker")
 @click.pass_context
 def main(ctx: click.Context, config_path: str | None, log_level: str | None) -> None:
     """Track U.S. Bureau of Economic Analysis releases: poll, extract, keep every
     revision, and alert subscribers by e-mail, Slack and webhook."""
-    ctx.obj = App(config_path, log_level)
+    ctx.obj = App(config_path, log_level.upper() if log_level else None)
 
 
 @main.command()
@@ -45,10 +90,4 @@ def init(app: App) -> None:
 
     url = app.config.database.resolved_url()
     app.db  # noqa: B018 - creating it applies the migrations
-    click.echo(f"database ready at schema {HEAD_REVISION}: {_safe_url(url)}")
-
-
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
+    click.echo(f"database ready at schema {HEAD_REVISION}: {safe_url(url)}")

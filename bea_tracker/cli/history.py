@@ -282,11 +282,11 @@ def browse(app: App, host: str, port: int, open_browser: bool) -> None:
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         fail("browse serves a SQLite file; database.url is not one (use psql, where the "
              "same views exist)", 2)
+    app.db.dispose()  # creating it applied the migrations, so the views exist
     command = datasette_command()
     if command is None:
         fail(f"Datasette is not installed; install the web extra: {WEB_INSTALL_HINT}", 1)
     assert command is not None
-    app.db.dispose()  # creating it applied the migrations, so the views exist
     path = Path(url.database).expanduser()
     argv = [*command, "serve", str(path), "--host", host, "--port", str(port)]
     argv += ["--open"] if open_browser else []

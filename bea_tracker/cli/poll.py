@@ -79,8 +79,8 @@ def poll(app: App, once: bool, notify_existing: bool, no_schedule: bool) -> None
     from bea_tracker.reactor import run_in_reactor
 
     app.config  # noqa: B018 - validate the config (exit 2) before anything runs
+    app.db  # noqa: B018 - open and migrate the database first (its own one-line errors)
     try:
-        app.db  # noqa: B018 - open and migrate the database first, outside the event loop
         lines = run_in_reactor(lambda: poll_cycle(app, notify_existing, not no_schedule))
     except Exception as exc:  # the job boundary: one line for people, the rest in the log
         logger.error("poll failed", exc_info=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -143,12 +144,17 @@ def export(app: App, fmt: str, out: str | None) -> None:
     """The whole history: every figure of every vintage."""
     from db.queries import export_figures
 
+    if out and not Path(out).expanduser().resolve().parent.is_dir():
+        fail(f"--out {out}: the folder {Path(out).parent} does not exist", 2)
     with app.db.session() as session:
         rows = [r.to_json() for r in export_figures(session)]
     text = to_json_text(rows) + "\n" if fmt == "json" else csv_text(rows, EXPORT_COLUMNS)
     if out:
-        with open(out, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        try:
+            with open(out, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+        except OSError as exc:
+            fail(f"--out {out}: cannot write: {exc.strerror or exc}", 1)
         click.echo(f"wrote {len(rows)} figures to {out}", err=True)
     else:
         sys.stdout.write(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import click
@@ -10,6 +11,8 @@ from bea_tracker.app import App
 from bea_tracker.cli.group import main
 from bea_tracker.cli.options import fail, format_option
 from bea_tracker.cli.output import to_json_text
+
+logger = logging.getLogger(__name__)
 
 
 @main.command()
@@ -33,7 +36,13 @@ def run(app: App, once: bool, log_format: str | None) -> None:
             lines.append((await notify_cycle(config, app.db)).line())
             return lines
 
-        for line in run_in_reactor(cycle):
+        app.db  # noqa: B018 - an unusable database is its own one-line error (exit 1 or 2)
+        try:
+            lines = run_in_reactor(cycle)
+        except Exception as exc:  # the job boundary: one line for people, the rest in the log
+            logger.error("run --once failed", exc_info=True)
+            fail(f"run --once failed: {type(exc).__name__}: {exc}", 1)
+        for line in lines:
             click.echo(line)
         return
     from bea_tracker.daemon.service import AlreadyRunning, Daemon

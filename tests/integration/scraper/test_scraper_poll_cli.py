@@ -27,7 +27,7 @@ def test_an_unreachable_bea_is_reported_and_exits_0(tracker):
     assert [p.error.split(":")[0] for p in tracker.poll_log()] == ["ConnectError"]
 
 
-def test_a_database_that_cannot_be_opened_exits_1_with_one_line(tracker, tmp_path):
+def test_a_database_path_that_cannot_be_made_exits_2_with_one_line(tracker, tmp_path):
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("a file where the database's folder should be")
     tracker.db_url = f"sqlite:///{blocker / 'bea.db'}"
@@ -35,7 +35,7 @@ def test_a_database_that_cannot_be_opened_exits_1_with_one_line(tracker, tmp_pat
 
     result = tracker.poll()
 
-    assert result.code == 1
+    assert result.code == 2  # database.url names a path that cannot exist: a config error
     assert result.stdout == ""
     errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
-    assert len(errors) == 1 and errors[0].startswith("error: poll failed: ")
+    assert len(errors) == 1 and "database.url: cannot create the folder" in errors[0]
