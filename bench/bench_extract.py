@@ -30,10 +30,10 @@ sys.path.insert(0, str(ROOT))
 
 from db.records import FigureRecord  # noqa: E402
 from scraper.extract import extract_release  # noqa: E402
-from scraper.extract.families.generic import extract_generic  # noqa: E402
+from scraper.extract.families import family_for  # noqa: E402
+from scraper.extract.generic import extract_generic  # noqa: E402
 from scraper.extract.numbers import clean_text  # noqa: E402
 from scraper.extract.page import ReleasePage  # noqa: E402
-from scraper.extract.titles import family_of  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "bea"
 PAGES = {
@@ -51,8 +51,6 @@ HEADLINES = {"real_gdp", "personal_income", "current_account_balance", "niip",
 
 def baseline(html: bytes, url: str) -> tuple[FigureRecord, ...]:
     """BeautifulSoup(html.parser) reading the page, then the same family extractors."""
-    from scraper.extract import FAMILIES
-
     soup = BeautifulSoup(html, "html.parser")
     titles = [clean_text(h.get_text()) for h in soup.find_all("h1")]
     title = next((t for t in titles if t.lower() != "news release"), "")
@@ -69,8 +67,8 @@ def baseline(html: bytes, url: str) -> tuple[FigureRecord, ...]:
     page = ReleasePage(title=title, date_line=clean_text(date.get_text()) if date else None,
                        paragraphs=tuple(p for p in paragraphs if p), table_rows=tables)
     extract_generic(page)
-    family = family_of(title, url)
-    return tuple(FAMILIES[family](page, title).figures) if family else ()
+    family = family_for(title, url)
+    return family.extract(page, title).ordered() if family else ()
 
 
 def ours(html: bytes, url: str) -> tuple[FigureRecord, ...]:

@@ -11,19 +11,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from db import indicators
+
 EXTRACTION_OK = "ok"
 EXTRACTION_PARTIAL = "partial"
 EXTRACTION_FAILED = "failed"
 
-ESTIMATES = ("advance", "second", "third", "annual_update", "revised")
-UNITS = (
-    "percent_saar",
-    "percent",
-    "percent_yoy",
-    "percent_level",
-    "usd_billions",
-    "usd_trillions",
-)
+ESTIMATES = ("advance", "initial", "second", "updated", "third", "annual_update",
+             "comprehensive_update", "revised")
+UNITS = indicators.UNITS
 
 
 def _iso(value: date | datetime | None) -> str | None:

@@ -22,9 +22,10 @@ from datetime import UTC, datetime
 import feedparser
 
 from db.records import FeedItem, FeedRecord
-from scraper.extract.families.generic import NEW_YORK, parse_date
 from scraper.extract.feed_data import ItemExtras, feed_figures, read_item_extras
+from scraper.extract.generic import NEW_YORK
 from scraper.extract.numbers import clean_text
+from scraper.extract.periods import parse_date
 from scraper.extract.titles import canonical_series
 
 logger = logging.getLogger(__name__)

@@ -23,9 +23,10 @@ import icalendar
 from parsel import Selector
 
 from db.records import ScheduleEvent, ScheduleRecord, UnscheduledRelease
-from scraper.extract.families.generic import NEW_YORK
+from scraper.extract.generic import NEW_YORK
 from scraper.extract.numbers import clean_text
-from scraper.extract.titles import MONTHS, split_title_period
+from scraper.extract.periods import MONTHS
+from scraper.extract.titles import split_title_period
 
 logger = logging.getLogger(__name__)
 

@@ -21,7 +21,9 @@ _QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 _ESTIMATE_LABELS = {
     "advance": "advance estimate",
+    "initial": "initial estimate",
     "second": "second estimate",
+    "updated": "updated estimate",
     "third": "third estimate",
     "annual_update": "annual update",
     "revised": "revised",

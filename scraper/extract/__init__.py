@@ -1,16 +1,17 @@
 """Pure release-page extraction: HTML text + URL in, ``ReleaseRecord`` out.
 
 ``extract_release`` reads the page once (``page.read_page``), takes the fields every
-release has (``generic``), then the headline figures of its family (``gdp``, ``pio``,
-``trade``, ``ita``), chosen from the title or, failing that, the URL. No network, no
-database, no clock; junk input gives a record with ``extraction="failed"``, never an error.
+release has (``generic``), then the headline figures of its family (the registry in
+``families``), chosen from the title or, failing that, the URL. No network, no database,
+no clock; junk input gives a record with ``extraction="failed"``, never an error. A record
+is never ``ok`` without figures: an unknown family, or a family that found nothing it
+expected, makes it ``partial`` with a problem that says what is missing.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
 
 from db.records import (
     EXTRACTION_FAILED,
@@ -20,54 +21,51 @@ from db.records import (
     ReleaseRecord,
 )
 from scraper.extract.base import FamilyResult
-from scraper.extract.families import gdp, ita, pio, trade
-from scraper.extract.families.generic import GenericFields, extract_generic
+from scraper.extract.families import family_for
+from scraper.extract.generic import GenericFields, extract_generic
 from scraper.extract.page import ReleasePage, read_page
-from scraper.extract.titles import (
-    FAMILY_GDP,
-    FAMILY_ITA,
-    FAMILY_PIO,
-    FAMILY_TRADE,
-    canonical_series,
-    family_of,
-)
+from scraper.extract.titles import canonical_series
 
-__all__ = ["extract_release", "figures_from_text"]
+__all__ = ["extract_release", "figures_from_text", "NO_EXTRACTOR"]
 
 logger = logging.getLogger(__name__)
 
-FamilyExtractor = Callable[[ReleasePage, str], FamilyResult]
-FAMILIES: dict[str, FamilyExtractor] = {
-    FAMILY_GDP: gdp.extract,
-    FAMILY_PIO: pio.extract,
-    FAMILY_TRADE: trade.extract,
-    FAMILY_ITA: ita.extract,
-}
+NO_EXTRACTOR = "no extractor for this release family: headline figures not extracted"
+NO_FIGURES = "no headline figures found"
 
 
 def _run_family(page: ReleasePage, title: str, url: str | None) -> FamilyResult | None:
-    family = family_of(title, url)
+    family = family_for(title, url)
     if family is None:
         return None
     try:
-        return FAMILIES[family](page, title)
+        return family.extract(page, title)
     except Exception as exc:  # a bug on odd input must not lose the release metadata
-        logger.warning("%s extractor failed on %s", family, url, exc_info=True)
-        return FamilyResult(problems=[f"{family} extractor error: {exc!r}"])
+        logger.warning("%s extractor failed on %s", family.name, url, exc_info=True)
+        return FamilyResult(problems=[f"{family.name} extractor error: {exc!r}"])
+
+
+def _family_problems(result: FamilyResult | None) -> list[str]:
+    """What the family step leaves out: empty when its headline figures are all there."""
+    if result is None:
+        return [NO_EXTRACTOR]
+    problems = list(result.problems)
+    missing = result.missing()
+    if missing:
+        problems.append("headline figures not found: " + ", ".join(missing))
+    elif not result.figures:
+        problems.append(NO_FIGURES)
+    return problems
 
 
 def _status(fields: GenericFields, result: FamilyResult | None) -> tuple[str, list[str]]:
     """ok / partial / failed, plus the problems that explain a partial or failed result."""
-    problems = list(fields.problems)
     figures = result.figures if result else []
-    if result is not None:
-        problems += result.problems
-        missing = result.missing()
-        if missing:
-            problems.append("headline figures not found: " + ", ".join(missing))
+    family_problems = _family_problems(result) if fields.title else []
+    problems = list(fields.problems) + family_problems
     if not fields.title or (fields.released_at is None and not figures):
         return EXTRACTION_FAILED, problems
-    if result is not None and (result.missing() or result.problems):
+    if family_problems:
         return EXTRACTION_PARTIAL, problems
     if fields.released_at is None or fields.lead is None:
         return EXTRACTION_PARTIAL, problems
@@ -99,7 +97,7 @@ def extract_release(html: str | bytes, url: str) -> ReleaseRecord:
         release_number=fields.release_number,
         lead=fields.lead,
         next_release=fields.next_release,
-        figures=tuple(result.figures) if result else (),
+        figures=result.ordered() if result else (),
         series=canonical_series(fields.title) if fields.title else None,
         extraction=status,
         problems=tuple(page_problems + problems),
@@ -110,4 +108,19 @@ def figures_from_text(title: str, text: str, url: str | None = None) -> tuple[Fi
     """Headline figures from plain release text (a feed description, a saved lead)."""
     paragraphs = tuple(p.strip() for p in re.split(r"\n\s*\n|</p>\s*<p>", text) if p.strip())
     result = _run_family(ReleasePage(title=title, paragraphs=paragraphs), title, url)
-    return tuple(result.figures) if result else ()
+    return result.ordered() if result else ()
+
+
+def extract_text(title: str, text: str, url: str = "") -> ReleaseRecord:
+    """A ReleaseRecord from plain release text (the body of a BEA e-mail, a saved lead):
+    title as given, figures and problems as for a page, no release time."""
+    paragraphs = tuple(p.strip() for p in re.split(r"\n\s*\n", text) if p.strip())
+    result = _run_family(ReleasePage(title=title, paragraphs=paragraphs), title, url or None)
+    problems = _family_problems(result)
+    status = EXTRACTION_PARTIAL if problems else EXTRACTION_OK
+    if result is None or not result.figures:
+        status = EXTRACTION_FAILED if not paragraphs else EXTRACTION_PARTIAL
+    return ReleaseRecord(url=url, title=title, lead=paragraphs[0] if paragraphs else None,
+                         figures=result.ordered() if result else (),
+                         series=canonical_series(title), extraction=status,
+                         problems=tuple(problems))

@@ -1,4 +1,5 @@
-"""Small pieces every family extractor uses: the result type, clause finding, table lookup.
+"""What a release family is (``Family``), and the small pieces every family extractor uses:
+the result type, clause finding, table lookup, figure making (labels from the catalogue).
 
 Family extractors read sentences such as "The PCE price index increased 5.1 percent,
 compared with an increase of 4.6 percent, and the PCE price index excluding food and energy
@@ -10,11 +11,14 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from db import indicators
 from db.records import FigureRecord
-from scraper.extract.numbers import NUM, to_float
-from scraper.extract.page import Table
+from scraper.extract.numbers import NUM, clean_text, to_float
+from scraper.extract.page import ReleasePage, Table
+from scraper.extract.periods import period_sort_key
 
 logger = logging.getLogger(__name__)
 
@@ -31,12 +35,18 @@ class FamilyResult:
     problems: list[str] = field(default_factory=list)
 
     def add(self, figure: FigureRecord | None) -> None:
-        """Keep ``figure`` unless it is None or repeats an (indicator, unit) already found."""
+        """Keep ``figure`` unless it is None or repeats an (indicator, unit, period) found."""
         if figure is None:
             return
-        if any((f.indicator, f.unit) == (figure.indicator, figure.unit) for f in self.figures):
+        key = (figure.indicator, figure.unit, figure.period)
+        if any((f.indicator, f.unit, f.period) == key for f in self.figures):
             return
         self.figures.append(figure)
+
+    def ordered(self) -> tuple[FigureRecord, ...]:
+        """Figures with the headline (latest) period first, otherwise in the order found."""
+        latest = max((period_sort_key(f.period) for f in self.figures), default=None)
+        return tuple(sorted(self.figures, key=lambda f: period_sort_key(f.period) != latest))
 
     def found(self) -> set[str]:
         return {f.indicator for f in self.figures}
@@ -78,7 +88,7 @@ def row_numbers(tables: tuple[Table, ...], label: str) -> list[float]:
 
 def make(
     indicator: str,
-    label: str,
+    label: str | None,
     period: str | None,
     estimate: str | None,
     value: float | None,
@@ -86,12 +96,20 @@ def make(
     prior_value: float | None = None,
     prior_period: str | None = None,
 ) -> FigureRecord | None:
-    """A FigureRecord, or None when the value or period is missing."""
+    """A FigureRecord, or None when the value or period is missing.
+
+    ``indicator`` must be in the catalogue (db/indicators.py) with ``unit`` among its units:
+    a family cannot yield a key that subscribe, plot and the README do not know. ``label``
+    None takes the catalogue's label.
+    """
+    entry = indicators.get(indicator)  # KeyError: add the key to the catalogue first
+    if unit not in entry.units:
+        raise ValueError(f"{indicator}: unit {unit} not in the catalogue's {entry.units}")
     if value is None or period is None:
         return None
     return FigureRecord(
         indicator=indicator,
-        label=label,
+        label=label or entry.label,
         period=period,
         estimate=estimate,
         value=value,
@@ -99,3 +117,59 @@ def make(
         prior_value=prior_value,
         prior_period=prior_period if prior_value is not None else None,
     )
+
+
+# ------------------------------------------------------------------- release families
+
+Estimates = tuple[tuple[str, "re.Pattern[str]"], ...]
+#: what most families' titles can say about the estimate
+COMMON_ESTIMATES: Estimates = (
+    ("comprehensive_update", re.compile(r"\bcomprehensive\s+update\b", re.I)),
+    ("annual_update", re.compile(r"\bannual\s+update\b", re.I)),
+)
+
+
+@dataclass(frozen=True)
+class FeedMap:
+    """How a feed item's ``<data>`` maps to a family's indicators.
+
+    ``main``: (indicator, unit, data key) of ``<data><main>``; ``supplementals``: (words in
+    the supplemental's name, data key, indicator, unit).
+    """
+
+    main: tuple[str, str, str] | None = None
+    supplementals: tuple[tuple[str, str, str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Family:
+    """Everything about one release family; see scraper/extract/families/__init__.py."""
+
+    name: str
+    title: re.Pattern[str]
+    extract: Callable[[ReleasePage, str], FamilyResult]
+    url: re.Pattern[str] | None = None
+    series: str | None = None  # the stable series name; None: the title without its period
+    estimates: Estimates = COMMON_ESTIMATES
+    vintages: tuple[tuple[str, str], ...] = ()  # the feed's <vintage> words -> estimate
+    feed: FeedMap | None = None
+
+    def matches(self, title: str | None, url: str | None = None) -> bool:
+        if title and self.title.search(clean_text(title)):
+            return True
+        return bool(url and self.url and self.url.search(url.lower()))
+
+    def estimate(self, title: str | None, vintage: str | None = None) -> str | None:
+        return read_estimate(title, vintage, self.estimates, self.vintages)
+
+
+def read_estimate(title: str | None, vintage: str | None = None,
+                  estimates: Estimates = COMMON_ESTIMATES,
+                  vintages: tuple[tuple[str, str], ...] = ()) -> str | None:
+    """The estimate a title names ('GDP (Second Estimate) ...' -> 'second'), else the feed's
+    ``<vintage>`` ('2nd'), else None."""
+    title = clean_text(title)
+    for name, pattern in estimates:
+        if pattern.search(title):
+            return name
+    return dict(vintages).get(clean_text(vintage).lower()) if vintage else None

@@ -3,15 +3,10 @@
 feedparser flattens unknown elements into one namespace and loses their nesting, so the
 ``<item>`` blocks are cut out of the raw bytes and each is parsed on its own with
 defusedxml: a truncated feed loses only its last, incomplete item. The series named by the
-item's ``name`` attribute decides which DESIGN indicator the numbers belong to:
-
-    GDP ...                                       -> real_gdp          percent_saar
-    Personal Income and Outlays                   -> personal_income   percent
-        supplemental "Personal Consumption Expenditures": pce percent, pce_change usd_billions
-    U.S. International Trade in Goods and Services -> trade_balance    usd_billions
-    U.S. International Transactions [and IIP]     -> current_account_balance usd_billions
-        supplemental "International Investment Position": niip usd_trillions
-    U.S. International Investment Position        -> niip              usd_trillions
+item's ``name`` attribute names the series, whose family (``families``) says which
+indicators the numbers belong to (its ``FeedMap``): e.g. GDP -> real_gdp percent_saar,
+Personal Income and Outlays -> personal_income percent plus the supplemental "Personal
+Consumption Expenditures" as pce / pce_change.
 """
 
 from __future__ import annotations
@@ -24,17 +19,12 @@ from xml.etree.ElementTree import Element
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from db import indicators
 from db.records import FigureRecord
+from scraper.extract.base import read_estimate
+from scraper.extract.families import family_for
 from scraper.extract.numbers import clean_text, parse_signed, scale
-from scraper.extract.titles import (
-    FAMILY_GDP,
-    FAMILY_ITA,
-    FAMILY_PIO,
-    FAMILY_TRADE,
-    estimate_from_title,
-    family_of,
-    period_from_text,
-)
+from scraper.extract.periods import period_from_text, title_periods
 
 logger = logging.getLogger(__name__)
 
@@ -107,22 +97,6 @@ def read_item_extras(data: bytes, problems: list[str]) -> dict[str, ItemExtras]:
     return found
 
 
-def _targets(family: str | None, series: str) -> tuple[str, str, str] | None:
-    """(indicator, label, unit) for the main figure of a series, or None if unmapped."""
-    lowered = series.lower()
-    if family == FAMILY_GDP:
-        return "real_gdp", "Real GDP", "percent_saar"
-    if family == FAMILY_PIO:
-        return "personal_income", "Personal income", "percent"
-    if family == FAMILY_TRADE:
-        return "trade_balance", "Goods and services trade balance", "usd_billions"
-    if family == FAMILY_ITA and "transactions" not in lowered:
-        return "niip", "Net international investment position", "usd_trillions"
-    if family == FAMILY_ITA:
-        return "current_account_balance", "Current-account balance", "usd_billions"
-    return None
-
-
 def _value(text: str | None, unit: str, note: list[str], what: str) -> float | None:
     """A feed value in ``unit``; a percent where dollars are expected (or back) is refused."""
     parsed = parse_signed(text)
@@ -160,43 +134,32 @@ def _figure(spec: _Spec, current: Point, previous: Point, key: str, default_peri
                         prior, prior_period if prior is not None else None)
 
 
-def _supplemental(name: str, current: Point, previous: Point, main_period: str | None,
-                  estimate: str | None, note: list[str], what: str) -> list[FigureRecord]:
-    lowered = name.lower()
-    out: list[FigureRecord | None] = []
-    if "personal consumption expenditures" in lowered:
-        out.append(_figure(_Spec("pce", "Personal consumption expenditures", "percent",
-                                 estimate), current, previous, "percentChange", main_period,
-                           note, what))
-        out.append(_figure(_Spec("pce_change", "Personal consumption expenditures (change)",
-                                 "usd_billions", estimate), current, previous, "rateChange",
-                           main_period, note, what))
-    elif "investment position" in lowered:
-        out.append(_figure(_Spec("niip", "Net international investment position",
-                                 "usd_trillions", estimate), current, previous, "position",
-                           main_period, note, what))
-    return [f for f in out if f is not None]
-
-
 def feed_figures(extra: ItemExtras, series: str, title: str, problems: list[str],
                  what: str) -> tuple[FigureRecord, ...]:
     """FigureRecords for one feed item, from its ``<data>`` element."""
-    family = family_of(series) or family_of(title)
-    target = _targets(family, series or title)
-    estimate = estimate_from_title(title, extra.vintage)
+    family = family_for(series) or family_for(title)
+    if family is None or family.feed is None:
+        return ()
+    estimate = family.estimate(title, extra.vintage) if family else read_estimate(title)
     figures: list[FigureRecord] = []
-    main_period = period_from_text(extra.current.get("infoDate")) or period_from_text(title)
-    if target is not None:
-        spec = _Spec(target[0], target[1], target[2], estimate)
-        main = _figure(spec, extra.current, extra.previous, "percentChange", main_period,
-                       problems, what)
-        if main is None and clean_text(extra.current.get("percentChange")):
-            problems.append(f"{what}: headline value {extra.current.get('percentChange')!r} "
+    periods = title_periods(title)
+    main_period = period_from_text(extra.current.get("infoDate")) or (
+        periods[-1] if periods else None)
+    if family.feed.main is not None:
+        indicator, unit, key = family.feed.main
+        spec = _Spec(indicator, indicators.label(indicator), unit, estimate)
+        main = _figure(spec, extra.current, extra.previous, key, main_period, problems, what)
+        if main is None and clean_text(extra.current.get(key)):
+            problems.append(f"{what}: headline value {extra.current.get(key)!r} "
                             "not understood")
         if main is not None:
             figures.append(main)
     for name, current, previous in extra.supplementals:
-        for fig in _supplemental(name, current, previous, main_period, estimate, problems, what):
-            if all((f.indicator, f.unit) != (fig.indicator, fig.unit) for f in figures):
+        for words, key, indicator, unit in family.feed.supplementals:
+            if words not in name.lower():
+                continue
+            spec = _Spec(indicator, indicators.label(indicator), unit, estimate)
+            fig = _figure(spec, current, previous, key, main_period, problems, what)
+            if fig and all((f.indicator, f.unit) != (fig.indicator, fig.unit) for f in figures):
                 figures.append(fig)
     return tuple(figures)

@@ -1,4 +1,8 @@
-"""GDP releases (advance / second / third estimate, with corporate profits and GDI).
+"""GDP releases: advance, initial, second, updated and third estimates, annual and
+comprehensive updates, with corporate profits and GDI.
+
+"Initial" and "Updated" are BEA's names for the releases that replaced advance/second and
+third after the 2025 shutdown ("GDP (Initial Estimate), 3rd Quarter 2025").
 
 Headline sentences come first (they carry the prior quarter: "In the first quarter, real
 GDP increased 2.1 percent"); the "Real GDP and Related Measures" table is the fallback for
@@ -8,10 +12,20 @@ values the text does not state, such as current-dollar GDP in the advance releas
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 
 from db.records import FigureRecord
-from scraper.extract.base import FamilyResult, clause, find_paragraph, make, row_numbers
+from scraper.extract.base import (
+    Family,
+    FamilyResult,
+    FeedMap,
+    clause,
+    find_paragraph,
+    make,
+    read_estimate,
+    row_numbers,
+)
 from scraper.extract.numbers import (
     compared_dollars,
     compared_percent,
@@ -20,11 +34,23 @@ from scraper.extract.numbers import (
     prior_gdp_change,
 )
 from scraper.extract.page import ReleasePage, Table
-from scraper.extract.titles import estimate_from_title, period_from_text, previous_period
+from scraper.extract.periods import period_from_text, previous_period
 
 logger = logging.getLogger(__name__)
 
 SAAR = "percent_saar"
+ESTIMATES = (
+    ("advance", re.compile(r"\badvance\s+estimate|\(adv\)", re.I)),
+    ("initial", re.compile(r"\binitial\s+estimate", re.I)),
+    ("second", re.compile(r"\bsecond\s+estimate|\(2nd\)", re.I)),
+    ("updated", re.compile(r"\bupdated\s+estimate", re.I)),
+    ("third", re.compile(r"\bthird\s+estimate|\(3rd\)", re.I)),
+    ("comprehensive_update", re.compile(r"\bcomprehensive\s+update\b", re.I)),
+    ("annual_update", re.compile(r"\bannual\s+update\b", re.I)),
+)
+VINTAGES = (("adv", "advance"), ("advance", "advance"), ("1st", "advance"),
+            ("initial", "initial"), ("2nd", "second"), ("second", "second"),
+            ("updated", "updated"), ("3rd", "third"), ("third", "third"))
 
 
 @dataclass(frozen=True)
@@ -84,8 +110,11 @@ def _parse_pce_prices(ctx: _Ctx) -> FigureRecord | None:
 
 
 def _parse_core_pce_prices(ctx: _Ctx) -> FigureRecord | None:
+    # "the PCE price index excluding food and energy increased 3.4 percent" and the older
+    # "Excluding food and energy prices, the PCE price index increased 2.9 percent"
     return _rate(ctx, "core_pce_price_index", "PCE price index excluding food and energy",
-                 r"PCE price index,? excluding food and energy",
+                 r"PCE price index,? excluding food and energy|Excluding food and energy "
+                 r"prices,? the PCE price index",
                  row=r"PCE price index,? excluding food and energy")
 
 
@@ -114,7 +143,7 @@ def extract(page: ReleasePage, title: str) -> FamilyResult:
     """Headline GDP figures of ``page``; the estimate comes from ``title``."""
     period = period_from_text(title) or period_from_text(" ".join(page.paragraphs[:3]))
     ctx = _Ctx(page.text(), page.paragraphs, page.tables, period, previous_period(period),
-               estimate_from_title(title))
+               read_estimate(title, None, ESTIMATES))
     expected = ["real_gdp", "pce_price_index", "core_pce_price_index"]
     if "corporate profits" in title.lower():
         expected.append("corporate_profits")
@@ -124,3 +153,16 @@ def extract(page: ReleasePage, title: str) -> FamilyResult:
     for parse in _PARSERS:
         result.add(parse(ctx))
     return result
+
+
+FAMILY = Family(
+    name="gdp",
+    title=re.compile(r"^(gdp|gross domestic product)\b(?!\s+(by|for|of)\b)", re.I),
+    url=re.compile(r"/(gdp|gross-domestic-product)-(?!(state|county|industry|metro|puerto|guam"
+                   r"|american|us-virgin|commonwealth|cnmi|for)\b)"),
+    extract=extract,
+    series="GDP",
+    estimates=ESTIMATES,
+    vintages=VINTAGES,
+    feed=FeedMap(main=("real_gdp", SAAR, "percentChange")),
+)

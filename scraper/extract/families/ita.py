@@ -1,4 +1,4 @@
-"""U.S. International Transactions and Investment Position (quarterly).
+"""U.S. International Transactions (quarterly; since 2024 with the investment position).
 
 BEA reports the current account as a deficit in words ("widened by $5.8 billion ... to
 $226.8 billion"), so the sign comes from the noun: a deficit is stored negative, a surplus
@@ -11,10 +11,10 @@ import logging
 import re
 
 from db.records import FigureRecord
-from scraper.extract.base import FamilyResult, make
+from scraper.extract.base import Family, FamilyResult, FeedMap, make, read_estimate
 from scraper.extract.numbers import DOLLARS, NUM, clean_text, dollar_match_value
 from scraper.extract.page import ReleasePage
-from scraper.extract.titles import estimate_from_title, period_from_text, previous_period
+from scraper.extract.periods import period_from_text, previous_period
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ def _parse_current_account(text: str, period: str | None, estimate: str | None,
                         sign * float(before) if before else None, prior_period))
 
 
-def _parse_niip(text: str, period: str | None, estimate: str | None) -> FigureRecord | None:
+def parse_niip(text: str, period: str | None, estimate: str | None) -> FigureRecord | None:
     m = _NIIP_RE.search(text)
     prior = _amount(_PRIOR_NIIP_RE.search(text[m.end():] if m else text), "usd_trillions")
     return make("niip", "Net international investment position", period, estimate,
@@ -96,20 +96,28 @@ def _parse_financial(text: str, period: str | None, estimate: str | None) -> Fig
 
 
 def extract(page: ReleasePage, title: str) -> FamilyResult:
-    """Current account, NIIP and net financial transactions of an ITA/IIP release."""
+    """Current account, NIIP and net financial transactions of an ITA release."""
     text = clean_text(page.text())
     period = period_from_text(title) or period_from_text(text[:600])
-    estimate = estimate_from_title(title)
-    lowered = title.lower()
-    expected = []
-    if "transactions" in lowered or not lowered:
-        expected.append("current_account_balance")
-    if "investment position" in lowered:
+    estimate = read_estimate(title)
+    expected = ["current_account_balance"]
+    if "investment position" in title.lower():
         expected.append("niip")
     result = FamilyResult(expected=tuple(expected))
     if period is None:
         result.problems.append("reference quarter not found in the title or lead")
     _parse_current_account(text, period, estimate, result)
-    result.add(_parse_niip(text, period, estimate))
+    result.add(parse_niip(text, period, estimate))
     result.add(_parse_financial(text, period, estimate))
     return result
+
+
+FAMILY = Family(
+    name="ita",
+    title=re.compile(r"^u\.?s\.? international transactions\b", re.I),
+    url=re.compile(r"/us-international-transactions-"),
+    extract=extract,
+    feed=FeedMap(main=("current_account_balance", "usd_billions", "percentChange"),
+                 supplementals=(("investment position", "position", "niip",
+                                 "usd_trillions"),)),
+)

@@ -5,6 +5,11 @@ BEA states each headline twice: as a dollar change and a percent ("increased $11
 dollar changes go under ``<key>_change`` (``usd_billions``) so one indicator never mixes
 two meanings. The "Personal Income and Related Measures" table gives last month's percents
 (``prior_value``) and the real-PCE percent BEA writes as "less than 0.1 percent".
+
+Two-month releases (after the 2025 shutdown: "October and November 2025") state each
+measure for the first month and then "followed by an increase of $80.0 billion (0.3
+percent)" for the second: each figure is stored under its own month, the second is the
+headline.
 """
 
 from __future__ import annotations
@@ -13,10 +18,27 @@ import logging
 import re
 from dataclasses import dataclass
 
-from scraper.extract.base import FamilyResult, clause, find_paragraph, make, row_numbers
-from scraper.extract.numbers import NUM, clean_text, dollar_change, dollars, percent_change
+from scraper.extract.base import (
+    Family,
+    FamilyResult,
+    FeedMap,
+    clause,
+    find_paragraph,
+    make,
+    read_estimate,
+    row_numbers,
+)
+from scraper.extract.numbers import (
+    DOLLARS,
+    NUM,
+    clean_text,
+    dollar_change,
+    dollar_match_value,
+    dollars,
+    percent_change,
+)
 from scraper.extract.page import ReleasePage, Table
-from scraper.extract.titles import estimate_from_title, period_from_text, previous_period
+from scraper.extract.periods import previous_period, title_periods
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +67,7 @@ class _Ctx:
     period: str | None
     prior: str | None
     estimate: str | None
+    first: str | None = None  # the first month of a two-month release
 
 
 def _table_pair(ctx: _Ctx, row: str) -> tuple[float | None, float | None]:
@@ -65,9 +88,51 @@ def _signed_percent(part: str, change: float | None) -> float | None:
     return -value if change is not None and change < 0 else value
 
 
+_FOLLOWED_RE = re.compile(
+    rf"followed by (?:an? (?P<verb>increase|decrease) of )?(?P<amount>{DOLLARS})?"
+    rf"(?:\s*\(?(?P<pct>{NUM}) percent\)?)?", re.I)
+
+
+def _followed(part: str) -> tuple[float | None, float | None]:
+    """(dollar change, percent) of 'followed by an increase of $80.0 billion (0.3 percent)'."""
+    m = _FOLLOWED_RE.search(part)
+    if not m:
+        return None, None
+    sign = -1.0 if (m.group("verb") or "").lower() == "decrease" else 1.0
+    inner = re.search(DOLLARS, m.group("amount") or "", re.I)
+    amount = sign * abs(dollar_match_value(inner)) if inner else None
+    pct = sign * float(m.group("pct")) if m.group("pct") else None
+    return amount, pct
+
+
+def _parse_second_month(ctx: _Ctx, result: FamilyResult) -> None:
+    """The 'followed by ...' figures of a two-month release, under the later month."""
+    for key, label, anchor, stop, _row in (*_MAIN, ("personal_outlays", "Personal outlays",
+                                                    r"Personal outlays", None, "")):
+        part = clause(ctx.text, anchor, stop) or ""
+        first = next((f for f in result.figures if f.indicator == key and f.unit == "percent"),
+                     None)
+        change, pct = _followed(part)
+        if key != "personal_outlays":  # BEA states outlays in dollars only
+            result.add(make(key, label, ctx.period, ctx.estimate, pct, "percent",
+                            first.value if first and pct is not None else None, ctx.first))
+        result.add(make(f"{key}_change", f"{label} (change)", ctx.period, ctx.estimate,
+                        change, "usd_billions"))
+    saving = clause(ctx.text, r"Personal saving was", r"personal saving rate") or ""
+    m = re.search(rf"followed by ({DOLLARS})", saving, re.I)
+    result.add(make("personal_saving", "Personal saving", ctx.period, ctx.estimate,
+                    dollars(m.group(1)) if m else None, "usd_billions"))
+    rate = clause(ctx.text, r"personal saving rate") or ""
+    m = re.search(rf"followed by ({NUM}) percent", rate, re.I)
+    result.add(make("personal_saving_rate", "Personal saving rate", ctx.period, ctx.estimate,
+                    float(m.group(1)) if m else None, "percent_level"))
+
+
 def _parse_main(ctx: _Ctx, result: FamilyResult) -> None:
     for key, label, anchor, stop, row in _MAIN:
         part = clause(ctx.text, anchor, stop) or ""
+        if ctx.first:  # the first month's statement ends where "followed by" starts
+            part = part.split("followed by")[0]
         change = dollar_change(part) if part else None
         table_now, table_prior = _table_pair(ctx, row)
         pct = _signed_percent(part, change) if part else None
@@ -83,6 +148,7 @@ def _parse_main(ctx: _Ctx, result: FamilyResult) -> None:
 
 def _parse_outlays_and_saving(ctx: _Ctx, result: FamilyResult) -> None:
     outlays = clause(ctx.text, r"Personal outlays")
+    outlays = outlays.split("followed by")[0] if outlays and ctx.first else outlays
     result.add(make("personal_outlays_change", "Personal outlays (change)", ctx.period,
                     ctx.estimate, dollar_change(outlays) if outlays else None, "usd_billions"))
     saving = clause(ctx.text, r"Personal saving was", r"personal saving rate")
@@ -114,14 +180,38 @@ def _parse_prices(ctx: _Ctx, result: FamilyResult) -> None:
 
 def extract(page: ReleasePage, title: str) -> FamilyResult:
     """Headline personal income and outlays figures of ``page``."""
-    period = period_from_text(title)
-    ctx = _Ctx(clean_text(page.text()), page.paragraphs, page.tables, period,
-               previous_period(period), estimate_from_title(title))
+    periods = [p for p in title_periods(title) if "-" in p] or list(title_periods(title))
+    period = periods[-1] if periods else None
+    estimate = read_estimate(title)
+    text = clean_text(page.text())
     result = FamilyResult(expected=("personal_income", "disposable_personal_income", "pce",
                                     "pce_price_index"))
     if period is None:
         result.problems.append("reference month not found in the title")
+    if len(periods) == 2:
+        first = _Ctx(text, page.paragraphs, (), periods[0], previous_period(periods[0]),
+                     estimate, first=periods[0])
+        _parse_main(first, result)
+        _parse_outlays_and_saving(first, result)
+        _parse_second_month(_Ctx(text, page.paragraphs, (), period, periods[0], estimate,
+                                 first=periods[0]), result)
+        return result
+    ctx = _Ctx(text, page.paragraphs, page.tables, period, previous_period(period), estimate)
     _parse_main(ctx, result)
     _parse_outlays_and_saving(ctx, result)
     _parse_prices(ctx, result)
     return result
+
+
+FAMILY = Family(
+    name="pio",
+    title=re.compile(r"^personal income and outlays\b", re.I),
+    url=re.compile(r"/personal-income-and-outlays-"),
+    extract=extract,
+    series="Personal Income and Outlays",
+    feed=FeedMap(main=("personal_income", "percent", "percentChange"),
+                 supplementals=(("personal consumption expenditures", "percentChange", "pce",
+                                 "percent"),
+                                ("personal consumption expenditures", "rateChange",
+                                 "pce_change", "usd_billions"))),
+)

@@ -13,6 +13,8 @@ import pytest
 from click.testing import CliRunner
 from scraper_live import BEA_TRACKER, pick
 
+from db import records
+
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "bea"
 GDP = "release-gdp-2026q2-advance.html"
 PIO = "release-pio-2026-07-ws-normalized.html"
@@ -32,7 +34,7 @@ ISO_WITH_OFFSET = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
 PERIOD = re.compile(r"^\d{4}(Q[1-4]|-\d\d)?$")
 UNITS = {"percent_saar", "percent", "percent_yoy", "percent_level", "usd_billions",
          "usd_trillions"}
-ESTIMATES = {"advance", "second", "third", "annual_update", "revised", None}
+ESTIMATES = {*records.ESTIMATES, None}
 
 
 def parse(path: Path | str, *args: str) -> Any:

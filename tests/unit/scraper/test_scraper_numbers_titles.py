@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from scraper.extract.families import family_for
 from scraper.extract.numbers import (
     clean_text,
     compared_percent,
@@ -12,14 +13,8 @@ from scraper.extract.numbers import (
     parse_signed,
     percent_change,
 )
-from scraper.extract.titles import (
-    canonical_series,
-    estimate_from_title,
-    family_of,
-    period_from_text,
-    previous_period,
-    split_title_period,
-)
+from scraper.extract.periods import period_from_text, previous_period, title_periods
+from scraper.extract.titles import canonical_series, estimate_from_title, split_title_period
 
 
 @pytest.mark.parametrize(
@@ -89,7 +84,12 @@ def test_previous_period(period: str | None, prior: str | None) -> None:
     [("GDP (Advance Estimate), 2nd Quarter 2026", None, "advance"),
      ("GDP (Second Estimate) and Corporate Profits, 2nd Quarter 2026", None, "second"),
      ("GDP (Third Estimate), Industries, Corporate Profits, 2nd Quarter 2026", None, "third"),
-     ("Gross Domestic Product, 3rd Quarter 2025 (Initial Estimate)", None, "advance"),
+     ("Gross Domestic Product, 3rd Quarter 2025 (Initial Estimate)", None, "initial"),
+     ("GDP (Initial Estimate), 3rd Quarter 2025", None, "initial"),
+     ("GDP (Updated Estimate), 3rd Quarter 2025", None, "updated"),
+     ("GDP (Advance Estimate), 2nd Quarter 2023 and Comprehensive Update", None, "advance"),
+     ("GDP, 2nd Quarter 2023, Comprehensive Update", None, "comprehensive_update"),
+     ("GDP (Third Estimate) ...", "3rd", "third"),
      ("U.S. International Transactions, 1st Quarter 2026 and Annual Update", None,
       "annual_update"),
      ("GDP, 2nd Quarter 2026", "2nd", "second"), ("Personal Income and Outlays, July 2026",
@@ -102,16 +102,40 @@ def test_estimate_from_title(title: str, vintage: str | None, estimate: str | No
 @pytest.mark.parametrize(
     "title,url,family",
     [("GDP (Advance Estimate), 2nd Quarter 2026", None, "gdp"),
-     ("Gross Domestic Product by State and Personal Income by State, 2025", None, None),
-     ("Gross Domestic Product for Puerto Rico, 2023", None, None),
+     ("Gross Domestic Product by State and Personal Income by State, 2025", None, "gdp_state"),
+     ("Gross Domestic Product for Puerto Rico, 2023", None, "territories"),
      ("Personal Income and Outlays, July 2026", None, "pio"),
-     ("U.S. International Investment Position, 3rd Quarter 2025", None, "ita"),
+     ("U.S. International Investment Position, 3rd Quarter 2025", None, "iip"),
+     ("U.S. International Transactions, 2nd Quarter 2023", None, "ita"),
+     ("Personal Income by State, 2nd Quarter 2021", None, "pi_state"),
+     ("Personal Income by County and Metropolitan Area, 2019", None, "county_metro"),
+     ("Gross Domestic Product by County and Metropolitan Area, 2022", None, "county_metro"),
+     ("Real Personal Consumption Expenditures by State and Real Personal Income by State and "
+      "Metropolitan Area, 2023", None, "pce_state"),
+     ("New Foreign Direct Investment in the United States, 2024", None, "direct_investment"),
+     ("Activities of U.S. Multinational Enterprises, 2020", None, "direct_investment"),
+     ("Outdoor Recreation Satellite Account, U.S. and States, 2022", None,
+      "outdoor_recreation"),
+     ("Some New Release, 2026", None, None),
      ("", "https://www.bea.gov/news/2026/us-international-trade-goods-and-services-july-2026",
       "trade"),
-     ("", "https://www.bea.gov/news/2026/gross-domestic-product-state-2025", None)],
+     ("", "https://www.bea.gov/news/2026/gross-domestic-product-state-2025", "gdp_state")],
 )
-def test_family_of(title: str, url: str | None, family: str | None) -> None:
-    assert family_of(title, url) == family
+def test_family_for(title: str, url: str | None, family: str | None) -> None:
+    found = family_for(title, url)
+    assert (found.name if found else None) == family
+
+
+@pytest.mark.parametrize(
+    "title,periods",
+    [("Personal Income and Outlays, October and November 2025", ("2025-10", "2025-11")),
+     ("U.S. International Trade in Goods and Services, December and Annual 2024",
+      ("2024", "2024-12")),
+     ("GDP (Advance Estimate), 4th Quarter and Year 2025", ("2025", "2025Q4")),
+     ("GDP (Initial Estimate), 3rd Quarter 2025", ("2025Q3",)), ("No period", ())],
+)
+def test_title_periods(title: str, periods: tuple[str, ...]) -> None:
+    assert title_periods(title) == periods
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 from scraper_helpers import fixture_bytes
 
-from scraper.extract.families.generic import NEW_YORK
+from scraper.extract.generic import NEW_YORK
 from scraper.schedule import parse_schedule_html, parse_schedule_ics
 
 HTML = parse_schedule_html(fixture_bytes("schedule-table-excerpt-2026-07-16.html").decode())

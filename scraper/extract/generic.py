@@ -14,13 +14,12 @@ from zoneinfo import ZoneInfo
 
 from scraper.extract.numbers import clean_text
 from scraper.extract.page import ReleasePage
-from scraper.extract.titles import MONTHS
+from scraper.extract.periods import parse_date
 
 logger = logging.getLogger(__name__)
 
 NEW_YORK = ZoneInfo("America/New_York")
 
-_DATE_RE = re.compile(r"\b(" + "|".join(MONTHS) + r")\.?\s+(\d{1,2}),?\s+(\d{4})\b", re.I)
 _TIME_RE = re.compile(r"\b(\d{1,2}):(\d{2})\s*([ap])\.?\s?m\.?(?:\s*(E[DS]T))?", re.I)
 _EMBARGO_RE = re.compile(
     r"EMBARGOED\s+UNTIL\s+RELEASE\s+AT\s+[^<]{0,80}?\d{4}"
@@ -43,17 +42,6 @@ class GenericFields:
     lead: str | None = None
     next_release: date | None = None
     problems: list[str] = field(default_factory=list)
-
-
-def parse_date(text: str | None) -> date | None:
-    """First 'July 30, 2026' (or 'April 09 2026') in ``text`` as a date."""
-    m = _DATE_RE.search(clean_text(text))
-    if not m:
-        return None
-    try:
-        return date(int(m.group(3)), MONTHS[m.group(1).lower()], int(m.group(2)))
-    except ValueError:
-        return None
 
 
 def parse_release_time(text: str | None) -> tuple[datetime | None, str | None]:
