@@ -102,5 +102,6 @@ def setup_logging(level: str, fmt: str = "text") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("scrapy", "twisted", "apscheduler", "alembic", "httpx", "httpcore", "filelock"):
+    for noisy in ("scrapy", "twisted", "apscheduler", "alembic", "httpx", "httpcore", "filelock",
+                  "apprise", "urllib3"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 
+from notifier.channels.apprise_urls import AppriseChannel
 from notifier.channels.base import Channel, ChannelOption
 from notifier.channels.email import EmailChannel
 from notifier.channels.slack import SlackChannel
@@ -26,6 +27,7 @@ CHANNELS: dict[str, Channel] = {
         EmailChannel(),
         SlackChannel(),
         WebhookChannel(),
+        AppriseChannel(),
     )
 }
 

@@ -77,8 +77,23 @@ def test_url_errors_do_not_leak_the_secret():
 
 
 def test_registry():
-    assert set(CHANNELS) == {"email", "slack", "webhook"}
+    assert set(CHANNELS) == {"email", "slack", "webhook", "apprise"}
     for kind in CHANNELS:
         assert get_channel(kind).kind == kind
-    with pytest.raises(InvalidTarget, match="expected one of: email, slack, webhook"):
+    with pytest.raises(InvalidTarget, match="expected one of: email, slack, webhook, apprise"):
         get_channel("pager")
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("json://bea:pw@127.0.0.1:8000/hooks/tok", "json://127.0.0.1:8000/\u2026"),
+        ("ntfy://my-secret-topic", "ntfy://\u2026"),
+        ("discord://1234567/tokenABC", "discord://\u2026"),
+        ("tgram://123456789:abcdefg/12315544/", "tgram://\u2026"),
+        ("mailto://user:pass@gmail.com", "mailto://gmail.com/\u2026"),
+        ("no scheme at all", "\u2026"),
+    ],
+)
+def test_apprise_urls_show_the_scheme_and_only_a_real_host(url, expected):
+    assert mask_target("apprise", url) == expected

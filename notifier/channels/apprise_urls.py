@@ -1,0 +1,190 @@
+"""Apprise: one URL reaches any of Apprise's services (Discord, Teams, Telegram, ntfy, ...).
+
+Apprise is an optional extra (``pip install 'bea-tracker[apprise]'``), imported only when an
+Apprise target is checked or sent: loading its plugins takes about half a second, which
+every other command should not pay.
+
+Apprise URLs carry their credentials anywhere (a password, a token in the host slot, an ntfy
+topic, a path), and Apprise's own privacy mode leaves some of them readable (ntfy topics,
+JSON paths), so what is shown of a target is only its scheme and, when it is a real host
+name, the host. Apprise also writes whole URLs to its log (at DEBUG, and at ERROR for a URL
+it cannot parse): a filter on its logger drops its chatter below WARNING and masks any URL
+left in what remains. The WARNING lines it keeps become the outbox reason of a failed send.
+
+The message is sent as plain text: Apprise escapes it for services that take HTML or
+Markdown, so a release title with markup in it arrives inert.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from types import ModuleType
+from typing import Any
+from urllib.parse import urlsplit
+
+from db.records import EventRecord, Subscription
+from notifier.channels.base import Channel, ChannelOption, render_for
+from notifier.errors import InvalidTarget, PermanentSendError, TransientSendError
+from notifier.settings import DeliveryContext
+from notifier.validate import ELLIPSIS
+
+logger = logging.getLogger(__name__)
+
+EXTRA = "apprise"
+INSTALL_HINT = f"pip install 'bea-tracker[{EXTRA}]'"
+_URL_RE = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]*)://\S*")
+_HTTP_ERROR_RE = re.compile(r"error=(\d{3})\b")
+_TRANSIENT_4XX = (408, 429)
+
+
+class AppriseMissing(InvalidTarget):
+    """The apprise extra is not installed; the message says how to install it."""
+
+
+def mask_apprise_url(url: str) -> str:
+    """``json://127.0.0.1:8000/…``, ``discord://…``: the scheme, and the host only when it
+    looks like a host name (a dotted name, an address or localhost), never a token."""
+    text = url.strip()
+    scheme, sep, _ = text.partition("://")
+    if not sep or not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme):
+        return ELLIPSIS
+    try:
+        parts = urlsplit(text)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        host, port = None, None
+    if not host or not ("." in host or ":" in host or host == "localhost"):
+        return f"{scheme}://{ELLIPSIS}"
+    netloc = f"[{host}]" if ":" in host else host
+    if port is not None:
+        netloc = f"{netloc}:{port}"
+    return f"{scheme}://{netloc}/{ELLIPSIS}"
+
+
+class _Redact(logging.Filter):
+    """On Apprise's logger: drop records below WARNING (they hold full URLs and payloads),
+    mask URLs in the rest, and remember them per thread for the outbox reason."""
+
+    local = threading.local()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.WARNING:
+            return False
+        message = _URL_RE.sub(lambda m: mask_apprise_url(m.group(0)), record.getMessage())
+        record.msg, record.args = message, None
+        lines = getattr(self.local, "lines", None)
+        if lines is not None:
+            lines.append(message)
+        return True
+
+
+_REDACT = _Redact()
+_setup_lock = threading.Lock()
+
+
+def load_apprise() -> ModuleType:
+    """The apprise module, its logger filtered; AppriseMissing naming the extra if absent."""
+    try:
+        import apprise
+    except ImportError:
+        raise AppriseMissing(
+            f"the apprise channel needs the optional extra {EXTRA!r}: {INSTALL_HINT}"
+        ) from None
+    with _setup_lock:
+        apprise_logger = logging.getLogger("apprise")
+        if _REDACT not in apprise_logger.filters:
+            apprise_logger.addFilter(_REDACT)
+    return apprise
+
+
+@contextmanager
+def captured_warnings() -> Iterator[list[str]]:
+    """Apprise's (masked) warning lines logged by this thread inside the block."""
+    _Redact.local.lines = lines = []
+    try:
+        yield lines
+    finally:
+        _Redact.local.lines = None
+
+
+def plugin_for(url: str) -> Any:
+    """Apprise's plugin for ``url``, or InvalidTarget (AppriseMissing without the extra)."""
+    apprise = load_apprise()
+    with captured_warnings() as lines:
+        plugin = apprise.Apprise.instantiate(url)
+    if plugin is None:
+        why = f" ({lines[-1]})" if lines else ""
+        raise InvalidTarget(
+            f"not a URL Apprise accepts: {mask_apprise_url(url)}{why}; see Apprise's list of "
+            "services for the URL format"
+        )
+    return plugin
+
+
+def classify(
+    service: str, masked: str, lines: Sequence[str]
+) -> TransientSendError | PermanentSendError:
+    """A failed notify: an HTTP 4xx in Apprise's reason (other than 408/429) is permanent,
+    anything else (5xx, connection trouble, no reason) is worth retrying."""
+    reason = lines[-1] if lines else "the service did not accept the message"
+    text = f"apprise {service} at {masked}: {reason}"
+    code = _HTTP_ERROR_RE.search(reason)
+    status = int(code.group(1)) if code else None
+    if status is not None and 400 <= status < 500 and status not in _TRANSIENT_4XX:
+        return PermanentSendError(text)
+    return TransientSendError(text)
+
+
+class AppriseChannel(Channel):
+    """Any service Apprise speaks, by its URL; validated by Apprise itself."""
+
+    kind = "apprise"
+    option = ChannelOption(
+        "--apprise", "URL",
+        "Send alerts to any Apprise URL (Discord, Teams, Telegram, ntfy, ...; kept secret, "
+        f"masked when shown; needs {INSTALL_HINT}).",
+    )
+
+    def check_target(self, target: str) -> str:
+        plugin_for(target)
+        return target
+
+    def mask(self, target: str) -> str:
+        return mask_apprise_url(target)
+
+    def deliver(
+        self,
+        subscription: Subscription,
+        events: Sequence[EventRecord],
+        outbox_id: int | None,
+        context: DeliveryContext,
+    ) -> None:
+        try:
+            url = self.validate_target(subscription.target)
+            plugin = plugin_for(url)
+        except AppriseMissing as exc:
+            raise TransientSendError(str(exc)) from None  # installing the extra fixes it
+        except InvalidTarget as exc:
+            raise PermanentSendError(f"subscription {subscription.id}: {exc}") from None
+        apprise = load_apprise()
+        plugin.socket_connect_timeout = plugin.socket_read_timeout = context.timeout
+        rendered = render_for(subscription, events)
+        masked = mask_apprise_url(url)
+        with captured_warnings() as lines:
+            try:
+                ok = plugin.notify(title=rendered.subject, body=rendered.text,
+                                   body_format=apprise.NotifyFormat.TEXT)
+            except Exception as exc:  # a plugin bug must not escape as a traceback with the URL
+                raise TransientSendError(
+                    f"apprise {plugin.service_name} at {masked}: {type(exc).__name__}"
+                ) from None
+        if not ok:
+            raise classify(plugin.service_name, masked, lines)
+        logger.info(
+            "apprise alert sent: outbox=%s subscription=%s service=%s url=%s events=%d",
+            outbox_id, subscription.id, plugin.service_name, masked, len(events),
+        )  # fmt: skip
