@@ -19,13 +19,13 @@ TOKEN = "tok-52ab88d1"
 
 @pytest.fixture
 def config_path(write_config, bea, smtp) -> Path:
-    """Retries fall due at once (backoff 0), and the second failure is the last."""
+    """Retries fall due at once (backoff 1 ms), and the second failure is the last."""
     return write_config({
         "bea": bea.config(),
         "smtp": {"host": smtp.host, "port": smtp.port, "from": "alerts@bea-tracker.test",
                  "timeout": "5s"},
         "polling": {"timeout": "5s"},
-        "delivery": {"backoff": 0, "backoff_max": 0, "max_attempts": 2, "lease": "3s"},
+        "delivery": {"backoff": "1ms", "backoff_max": "1ms", "max_attempts": 2, "lease": "3s"},
     })
 
 
