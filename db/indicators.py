@@ -78,7 +78,8 @@ _ROWS: tuple[tuple[str, str, tuple[str, ...], str, str], ...] = (
      "DPI: personal income less personal current taxes, percent change"),
     ("disposable_personal_income_change", "Disposable personal income (change)", (_B,), "pio",
      "DPI, dollar change"),
-    ("real_disposable_personal_income", "Real DPI", (_P,), "pio", "Real DPI, percent change"),
+    ("real_disposable_personal_income", "Real DPI", (_P,), "pio", "Real DPI, percent change",
+     ("real_dpi",)),
     ("pce", "Personal consumption expenditures", (_P,), "pio",
      "PCE (consumer spending), percent change"),
     ("pce_change", "Personal consumption expenditures (change)", (_B,), "pio",
@@ -186,8 +187,12 @@ _ROWS: tuple[tuple[str, str, tuple[str, ...], str, str], ...] = (
     ("nonmetro_county_personal_income_low", "Personal income, nonmetropolitan county, lowest",
      (_P,), "county_metro", "The county in the label"),
     # GDP by industry
-    ("industry_real_value_added_private", "Real value added, private goods- and "
-     "services-producing industries", (_SAAR,), "gdp_industry",
+    ("value_added_private_goods", "Real value added, private goods-producing industries",
+     (_SAAR,), "gdp_industry", "Percent change at an annual rate (also in the GDP third and "
+     "updated estimates)"),
+    ("value_added_private_services", "Real value added, private services-producing "
+     "industries", (_SAAR,), "gdp_industry", "Percent change at an annual rate"),
+    ("value_added_government", "Real value added, government", (_SAAR,), "gdp_industry",
      "Percent change at an annual rate"),
     # Direct investment and multinational enterprises
     ("direct_investment_abroad_position", "U.S. direct investment abroad position", (_T,),

@@ -55,9 +55,18 @@ class FamilyResult:
         return [key for key in self.expected if key not in self.found()]
 
 
+_PRIOR_QUARTER = re.compile(r"\bIn the (?:first|second|third|fourth) quarter(?: of \d{4})?,\s*$",
+                            re.I)
+
+
 def clause(text: str, anchor: str, stop: str | None = None) -> str | None:
-    """Text after the first ``anchor`` match, up to ``stop`` (or the sentence end)."""
-    m = re.search(anchor, text, re.I)
+    """Text after the first ``anchor`` match, up to ``stop`` (or the sentence end).
+
+    A match right after "In the first quarter," is the prior quarter's statement, never
+    the current one: it is skipped.
+    """
+    m = next((m for m in re.finditer(anchor, text, re.I)
+              if not _PRIOR_QUARTER.search(text[max(0, m.start() - 40):m.start()])), None)
     if not m:
         return None
     rest = text[m.end():]

@@ -42,7 +42,9 @@ _COMPARED_DOLLARS_RE = re.compile(
 )
 _PRIOR_RE = re.compile(
     rf"\bin the (?:first|second|third|fourth) quarter(?: of \d{{4}})?,\s+real GDP\s+"
-    rf"(?P<verb>increased|decreased)\s+(?P<num>{NUM})\s?percent",
+    rf"(?P<verb>increased|decreased|rose|fell|grew|declined)\s+(?P<num>{NUM})\s?percent"
+    rf"|\bfollowing an? (?P<verb2>increase|decrease) of (?P<num2>{NUM})\s?percent in the "
+    rf"(?:first|second|third|fourth) quarter",
     re.I,
 )
 _SIGNED_RE = re.compile(
@@ -96,7 +98,9 @@ def all_compared_percents(text: str) -> list[float]:
 def prior_gdp_change(text: str) -> float | None:
     """'In the first quarter, real GDP increased 2.1 percent' -> 2.1 (signed)."""
     m = _PRIOR_RE.search(clean_text(text))
-    return _signed(m.group("verb"), m.group("num")) if m else None
+    if not m:
+        return None
+    return _signed(m["verb"], m["num"]) if m["verb"] else _signed(m["verb2"], m["num2"])
 
 
 def dollar_change(text: str, unit: str = "usd_billions") -> float | None:

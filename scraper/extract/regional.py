@@ -59,8 +59,9 @@ def sentences(text: str) -> list[str]:
 
 
 def clean_text_keep_lines(text: str) -> str:
-    """clean_text per paragraph, so blank lines still separate paragraphs."""
-    return "\n".join(clean_text(p) for p in re.split(r"\n\s*\n", text))
+    """clean_text per paragraph, so blank lines still separate paragraphs (a blank line
+    before a lower-case word is a text-extraction artefact inside a sentence: joined)."""
+    return "\n".join(clean_text(p) for p in re.split(r"\n\s*\n(?![a-z])", text))
 
 
 def signed(num: str, word: str | None) -> float:
@@ -119,10 +120,16 @@ class Reader:
     result: FamilyResult
     headline: str | None
     allowed: frozenset[str]
+    last: str | None = None
 
     def period(self, sentence: str) -> str | None:
+        """The period a sentence names (if the title names it too), else the one the
+        sentence before named, else the title's headline period."""
         found = period_from_text(_DATE_RE.sub("", sentence))
-        return found if found in self.allowed else self.headline
+        if found in self.allowed:
+            self.last = found
+            return found
+        return self.last or self.headline
 
     @staticmethod
     def unit(period: str, key: str) -> str:

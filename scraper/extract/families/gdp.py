@@ -27,9 +27,12 @@ from scraper.extract.base import (
     row_numbers,
 )
 from scraper.extract.numbers import (
+    DOLLARS,
+    NUM,
     compared_dollars,
     compared_percent,
     dollar_change,
+    dollars,
     percent_change,
     prior_gdp_change,
 )
@@ -76,7 +79,9 @@ def _rate(ctx: _Ctx, key: str, label: str, anchor: str, stop: str | None = None,
 
 
 def _parse_real_gdp(ctx: _Ctx) -> FigureRecord | None:
-    lead = find_paragraph(ctx.paragraphs, r"real gross domestic product.{0,40}annual rate") or ""
+    lead = (find_paragraph(ctx.paragraphs, r"real gross domestic product.{0,40}annual rate")
+            or find_paragraph(ctx.paragraphs, r"real gross domestic product(?: \(GDP\))? "
+                              r"(?:increased|decreased)") or "")
     part = clause(lead, r"real gross domestic product(?: \(GDP\))?")
     value = percent_change(part) if part else None
     if value is None:
@@ -89,6 +94,42 @@ def _parse_real_gdp(ctx: _Ctx) -> FigureRecord | None:
 def _parse_current_dollar_gdp(ctx: _Ctx) -> FigureRecord | None:
     return _rate(ctx, "current_dollar_gdp", "Current-dollar GDP", r"Current-dollar GDP",
                  row=r"Current-dollar GDP")
+
+
+def _parse_current_dollar_level(ctx: _Ctx) -> FigureRecord | None:
+    """'Current-dollar GDP increased 5.1 percent ... to a level of $26.47 trillion'."""
+    part = clause(ctx.text, r"Current-dollar GDP") or ""
+    m = re.search(r"to a level of (" + DOLLARS + ")", part, re.I)
+    return make("current_dollar_gdp", None, ctx.period, ctx.estimate,
+                dollars(m.group(1), "usd_trillions") if m else None, "usd_trillions")
+
+
+_SECTORS = (("value_added_private_goods", r"private goods-producing industries"),
+            ("value_added_private_services", r"private services-producing industries"),
+            ("value_added_government", r"government(?: sector)?"))
+_SECTOR_RE = re.compile(
+    r"(?:(?P<verb>increases?|decreases?) of )?(?P<num>" + NUM + r") percent (?:in real value "
+    r"added )?for (?P<sector>private goods-producing industries|private services-producing "
+    r"industries|government)", re.I)
+
+
+def parse_value_added(text: str, period: str | None, estimate: str | None,
+                      result: FamilyResult) -> None:
+    """Real value added by sector: "Private goods-producing industries decreased 34.4
+    percent, ..." or "increases of 5.3 percent in real value added for private
+    services-producing industries and 3.6 percent for private goods-producing ..."."""
+    for key, words in _SECTORS:
+        m = re.search(rf"\b{words} (?P<verb>increased|decreased) (?P<num>{NUM}) percent", text,
+                      re.I)
+        if m:
+            sign = -1.0 if m["verb"].lower() == "decreased" else 1.0
+            result.add(make(key, None, period, estimate, sign * float(m["num"]), SAAR))
+    verb = None
+    for m in _SECTOR_RE.finditer(text):
+        verb = m["verb"] or verb
+        sign = -1.0 if verb and verb.lower().startswith("decrease") else 1.0
+        key = next(k for k, w in _SECTORS if re.match(w, m["sector"], re.I))
+        result.add(make(key, None, period, estimate, sign * float(m["num"]), SAAR))
 
 
 def _parse_final_sales(ctx: _Ctx) -> FigureRecord | None:
@@ -134,7 +175,8 @@ def _parse_corporate_profits(ctx: _Ctx) -> FigureRecord | None:
                 compared_dollars(part), ctx.prior)
 
 
-_PARSERS = (_parse_real_gdp, _parse_current_dollar_gdp, _parse_final_sales,
+_PARSERS = (_parse_real_gdp, _parse_current_dollar_gdp, _parse_current_dollar_level,
+            _parse_final_sales,
             _parse_purchases_prices, _parse_pce_prices, _parse_core_pce_prices, _parse_gdi,
             _parse_corporate_profits)
 
@@ -152,12 +194,14 @@ def extract(page: ReleasePage, title: str) -> FamilyResult:
         result.problems.append("reference quarter not found in the title or lead")
     for parse in _PARSERS:
         result.add(parse(ctx))
+    parse_value_added(ctx.text, period, ctx.estimate, result)
     return result
 
 
 FAMILY = Family(
     name="gdp",
-    title=re.compile(r"^(gdp|gross domestic product)\b(?!\s+(by|for|of)\b)", re.I),
+    title=re.compile(r"^(national income and product accounts:?\s+)?(gdp|gross domestic product)"
+                     r"\b(?!\s+(by|for|of)\b)", re.I),
     url=re.compile(r"/(gdp|gross-domestic-product)-(?!(state|county|industry|metro|puerto|guam"
                    r"|american|us-virgin|commonwealth|cnmi|for)\b)"),
     extract=extract,

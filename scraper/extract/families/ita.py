@@ -20,17 +20,20 @@ logger = logging.getLogger(__name__)
 
 _D = DOLLARS.replace("?P<sign>", "?:").replace("?P<num>", "?:").replace("?P<scale>", "?:")
 _BALANCE_RE = re.compile(
-    r"current-account (?P<kind>deficit|surplus)\b.{0,250}?\bto\s+(?P<amount>" + _D + ")",
+    r"current[- ]account (?P<kind>deficit|surplus)\b.{0,250}?\bto\s+(?P<amount>" + _D + ")",
     re.I,
 )
 _BALANCE_CHANGE_RE = re.compile(
-    r"current-account (?P<kind>deficit|surplus)\b[^$]{0,200}?\b(?P<verb>widened|narrowed|"
+    r"current[- ]account (?P<kind>deficit|surplus)\b[^$]{0,200}?\b(?P<verb>widened|narrowed|"
     r"increased|decreased)(?: by)?\s+(?P<amount>" + _D + ")",
     re.I,
 )
 _PRIOR_BALANCE_RE = re.compile(
-    r"revised [\w-]+ (?P<kind>deficit|surplus) was (?P<amount>" + _D + ")", re.I
+    r"revised (?:[\w-]+ ){1,2}(?P<kind>deficit|surplus) was (?P<amount>" + _D + ")", re.I
 )
+_FROM_REVISED_RE = re.compile(
+    r"current[- ]account (?P<kind>deficit|surplus)\b[^$]{0,120}?\$[^$]{0,120}?\bfrom\s+"
+    r"(?P<amount>" + _D + r") \(revised\)", re.I)
 _SHARE_RE = re.compile(
     rf"(?P<kind>deficit|surplus) was (?P<now>{NUM}) percent of current-dollar gross domestic "
     rf"product(?:, (?:up|down) from (?P<before>{NUM}) percent)?",
@@ -62,7 +65,7 @@ def _parse_current_account(text: str, period: str | None, estimate: str | None,
     m = _BALANCE_RE.search(text)
     value = _amount(m)
     value = None if value is None else _balance_sign(m) * abs(value)
-    p = _PRIOR_BALANCE_RE.search(text)
+    p = _PRIOR_BALANCE_RE.search(text) or _FROM_REVISED_RE.search(text)
     prior = _amount(p)
     prior = None if prior is None else _balance_sign(p) * abs(prior)
     prior_period = previous_period(period)

@@ -18,6 +18,7 @@ import logging
 import re
 from dataclasses import dataclass
 
+from db import indicators
 from scraper.extract.base import (
     Family,
     FamilyResult,
@@ -55,7 +56,9 @@ _MAIN = (
     ("pce", "Personal consumption expenditures",
      rf"personal consumption expenditures(?: \(PCE\))?{_CHANGE}|consumer spending{_CHANGE}",
      r"Personal outlays", r"Current-dollar PCE"),
-    ("real_pce", "Real PCE", rf"\bReal PCE{_CHANGE}", None, r"Real PCE"),
+    ("real_disposable_personal_income", "Real DPI", rf"\bReal DPI{_CHANGE}",
+     r"\band real PCE|;", r"Real DPI"),
+    ("real_pce", "Real PCE", rf"\bReal PCE{_CHANGE}", r";", r"Real PCE"),
 )
 
 
@@ -79,13 +82,17 @@ def _table_pair(ctx: _Ctx, row: str) -> tuple[float | None, float | None]:
 
 
 def _signed_percent(part: str, change: float | None) -> float | None:
-    """'(0.4 percent ...)' after a dollar change, given the change's sign; None for
+    """The percent of a statement: '(0.4 percent ...)' after a dollar change takes the
+    change's sign (BEA sometimes signs it too: "decreased $76.6 billion (-0.5 percent)");
+    without a dollar change the verb signs it ("real PCE decreased 0.6 percent"). None for
     'less than 0.1 percent' (the table has the rounded value)."""
+    if change is None:
+        return percent_change(part)
     m = _PAREN_PERCENT.search(part)
     if not m or re.search(r"less than\s*$", part[: m.start("num")], re.I):
         return None
-    value = float(m.group("num"))
-    return -value if change is not None and change < 0 else value
+    value = abs(float(m.group("num")))
+    return -value if change < 0 else value
 
 
 _FOLLOWED_RE = re.compile(
@@ -101,7 +108,7 @@ def _followed(part: str) -> tuple[float | None, float | None]:
     sign = -1.0 if (m.group("verb") or "").lower() == "decrease" else 1.0
     inner = re.search(DOLLARS, m.group("amount") or "", re.I)
     amount = sign * abs(dollar_match_value(inner)) if inner else None
-    pct = sign * float(m.group("pct")) if m.group("pct") else None
+    pct = sign * abs(float(m.group("pct"))) if m.group("pct") else None
     return amount, pct
 
 
@@ -116,8 +123,9 @@ def _parse_second_month(ctx: _Ctx, result: FamilyResult) -> None:
         if key != "personal_outlays":  # BEA states outlays in dollars only
             result.add(make(key, label, ctx.period, ctx.estimate, pct, "percent",
                             first.value if first and pct is not None else None, ctx.first))
-        result.add(make(f"{key}_change", f"{label} (change)", ctx.period, ctx.estimate,
-                        change, "usd_billions"))
+        if indicators.resolve(f"{key}_change"):
+            result.add(make(f"{key}_change", f"{label} (change)", ctx.period, ctx.estimate,
+                            change, "usd_billions"))
     saving = clause(ctx.text, r"Personal saving was", r"personal saving rate") or ""
     m = re.search(rf"followed by ({DOLLARS})", saving, re.I)
     result.add(make("personal_saving", "Personal saving", ctx.period, ctx.estimate,
@@ -139,11 +147,9 @@ def _parse_main(ctx: _Ctx, result: FamilyResult) -> None:
         pct = table_now if pct is None else pct
         result.add(make(key, label, ctx.period, ctx.estimate, pct, "percent",
                         table_prior, ctx.prior))
-        result.add(make(f"{key}_change", f"{label} (change)", ctx.period, ctx.estimate,
-                        change, "usd_billions"))
-    now, before = _table_pair(ctx, r"Real DPI")
-    result.add(make("real_disposable_personal_income", "Real DPI", ctx.period, ctx.estimate,
-                    now, "percent", before, ctx.prior))
+        if indicators.resolve(f"{key}_change"):
+            result.add(make(f"{key}_change", f"{label} (change)", ctx.period, ctx.estimate,
+                            change, "usd_billions"))
 
 
 def _parse_outlays_and_saving(ctx: _Ctx, result: FamilyResult) -> None:
@@ -155,8 +161,14 @@ def _parse_outlays_and_saving(ctx: _Ctx, result: FamilyResult) -> None:
     result.add(make("personal_saving", "Personal saving", ctx.period, ctx.estimate,
                     dollars(saving) if saving else None, "usd_billions"))
     rate = clause(ctx.text, r"personal saving rate")
+    value = percent_change(rate) if rate else None
+    prior = None
+    if rate and (m := re.search(rf"compared with ({NUM}) percent in", rate, re.I)):
+        prior = float(m.group(1))
+    elif rate and re.search(r"the same rate as in", rate, re.I):
+        prior = value
     result.add(make("personal_saving_rate", "Personal saving rate", ctx.period, ctx.estimate,
-                    percent_change(rate) if rate else None, "percent_level"))
+                    value, "percent_level", prior, ctx.prior))
 
 
 def _parse_prices(ctx: _Ctx, result: FamilyResult) -> None:
@@ -164,6 +176,10 @@ def _parse_prices(ctx: _Ctx, result: FamilyResult) -> None:
     core = r"Excluding food and energy, the PCE price index"
     for pattern, unit in ((r"preceding month", "percent"), (r"one year ago", "percent_yoy")):
         para = find_paragraph(ctx.paragraphs, rf"{pattern}.{{0,40}}PCE price index") or ""
+        if not para and unit == "percent":  # older wording: "The PCE price index increased
+            para = next((p for p in ctx.paragraphs  # 0.2 percent." (no "preceding month")
+                         if re.search(r"\bThe PCE price index (?:increased|decreased)", p)
+                         and not re.search(r"year ago", p, re.I)), "")
         head = clause(para, r"PCE price index", r"Excluding food and energy")
         tail = clause(para, core)
         monthly = unit == "percent"

@@ -19,11 +19,10 @@ from scraper.extract.regional import Reader, Subject, change_with_prior
 logger = logging.getLogger(__name__)
 
 _GDP = r"(?:current-dollar\s+)?(?:U\.S\.\s+)?(?:gross\s+domestic\s+product|GDP)"
+_PRE = r"accounted for (?P<pre>(?:[^.]|\.\d)*?)\bof\s+"  # "." only inside numbers
 _SHARE_RE = re.compile(
-    rf"accounted for (?P<pre>[^.]*?)\bof\s+{_GDP}(?:\s*\(GDP\))?(?P<post>,?\s+or\s+{DOLLARS})?",
-    re.I)
-_OUTPUT_RE = re.compile(r"accounted for (?P<pre>[^.]*?)\bof\s+(?:current-dollar\s+)?gross output",
-                        re.I)
+    rf"{_PRE}{_GDP}(?:\s*\(GDP\))?(?P<post>,?\s+or\s+{DOLLARS})?", re.I)
+_OUTPUT_RE = re.compile(rf"{_PRE}(?:current-dollar\s+)?gross output", re.I)
 _OUTPUT_WAS_RE = re.compile(rf"gross output for the [\w ]+? economy was (?P<amt>{DOLLARS})", re.I)
 _PRIOR_SHARE_RE = re.compile(
     rf"an? (?:increase|decrease) from (?P<amt>{DOLLARS}), or (?P<pct>{NUM}) percent, in "
@@ -83,7 +82,7 @@ def _shares(name: str, text: str, year: str | None, result: FamilyResult) -> Non
                         "percent_level"))
     was = _OUTPUT_WAS_RE.search(text)
     money = money or (re.search(DOLLARS, was["amt"], re.I) if was else None)
-    if money and f"{name}_gross_output":
+    if money:
         unit = _unit_of(money)
         result.add(make(f"{name}_gross_output", None, year, None, dollar_match_value(money, unit),
                         unit))

@@ -59,7 +59,9 @@ def _parse_balance(text: str, period: str | None, estimate: str | None) -> Figur
 def _parse_flow(text: str, key: str, word: str, period: str | None,
                 estimate: str | None, tables: tuple) -> FigureRecord | None:
     """'July exports were $280.5 billion' (else a table row named Exports/Imports)."""
-    m = re.search(rf"{_MONTH} {word} were (?P<now>{_D})", text, re.I)
+    m = re.search(rf"{_MONTH} {word} were (?P<now>{_D})", text, re.I) or re.search(
+        rf"{word} of goods and services (?:increased|decreased) {_D}(?:, or [\d.]+ percent,)? "
+        rf"in {_MONTH} to (?P<now>{_D})", text, re.I)
     value = _value(m.group("now")) if m else None
     if value is None:
         cells = row_numbers(tables, word)
@@ -123,7 +125,8 @@ def extract(page: ReleasePage, title: str) -> FamilyResult:
 
 FAMILY = Family(
     name="trade",
-    title=re.compile(r"^u\.?s\.? international trade in goods and services\b", re.I),
+    title=re.compile(r"^u\.?s\.? international trade in goods and services\b"
+                     r"|^\w+ \d{4} trade gap is\b", re.I),
     url=re.compile(r"/us-international-trade-goods-and-services-"),
     extract=extract,
     series="U.S. International Trade in Goods and Services",

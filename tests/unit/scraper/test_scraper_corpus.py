@@ -1,0 +1,85 @@
+"""The corpus of real BEA release text (tests/fixtures/bea/corpus/, see its PROVENANCE files):
+every expected figure of every record, by indicator, period, estimate, value, unit and prior.
+
+A figure BEA states for the period before may be stored as the prior of the newer figure
+(``prior_value``/``prior_period``) instead of as a figure of its own; both count. A record's
+``gaps`` name figures the extractors leave out on purpose (mangled text, another language):
+for those the test asserts that no figure was guessed in their place.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from db.records import FigureRecord
+from scraper.extract import extract_text
+
+CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "bea" / "corpus"
+RECORDS: list[dict[str, Any]] = [
+    record
+    for name in ("national.yaml", "regional.yaml")
+    for record in yaml.safe_load((CORPUS / name).read_text(encoding="utf-8"))
+]
+_EXTRACTED: dict[str, tuple[FigureRecord, ...]] = {}
+
+
+def figures_of(record: dict[str, Any]) -> tuple[FigureRecord, ...]:
+    """The record's text through the extractors, once per record."""
+    if record["id"] not in _EXTRACTED:
+        _EXTRACTED[record["id"]] = extract_text(record["title"], record["text"],
+                                                record.get("url") or "").figures
+    return _EXTRACTED[record["id"]]
+
+
+def _same(got: float | None, want: float | None) -> bool:
+    if want is None or got is None:
+        return got is want
+    return got == pytest.approx(float(want))
+
+
+def check(figures: tuple[FigureRecord, ...], want: dict[str, Any]) -> str | None:
+    """None when ``want`` is among ``figures`` (as a figure or as a prior), else why not."""
+    period = str(want["period"])
+    own = [f for f in figures if (f.indicator, f.unit, f.period) == (want["indicator"],
+                                                                   want["unit"], period)]
+    if own:
+        fig = own[0]
+        if not _same(fig.value, want["value"]):
+            return f"value {fig.value} != {want['value']}"
+        if "estimate" in want and fig.estimate != want["estimate"]:
+            return f"estimate {fig.estimate} != {want['estimate']}"
+        if "prior_value" in want and not _same(fig.prior_value, want["prior_value"]):
+            return f"prior {fig.prior_value} != {want['prior_value']}"
+        if want.get("prior_period") and fig.prior_period != str(want["prior_period"]):
+            return f"prior period {fig.prior_period} != {want['prior_period']}"
+        region = want.get("region")
+        if region and "_high" in want["indicator"] + "_low" and \
+                region.split(",")[0] not in fig.label:
+            return f"label {fig.label!r} does not name {region!r}"
+        return None
+    as_prior = [f for f in figures if (f.indicator, f.unit, f.prior_period) == (
+        want["indicator"], want["unit"], period)]
+    if as_prior:
+        return None if _same(as_prior[0].prior_value, want["value"]) else (
+            f"prior {as_prior[0].prior_value} != {want['value']}")
+    return "not extracted"
+
+
+CASES = [(r, f) for r in RECORDS for f in r["figures"]]
+
+
+@pytest.mark.parametrize("record,want", CASES,
+                         ids=[f"{r['id']}:{f['indicator']}:{f['period']}" for r, f in CASES])
+def test_corpus_figure(record: dict[str, Any], want: dict[str, Any]) -> None:
+    figures = figures_of(record)
+    problem = check(figures, want)
+    if want["indicator"] in record.get("gaps", {}):
+        guessed = [f for f in figures if f.indicator == want["indicator"]
+                   and f.period == str(want["period"]) and not _same(f.value, want["value"])]
+        assert not guessed, f"a wrong figure was guessed where the text is unreadable: {guessed}"
+        return
+    assert problem is None, f"{want['indicator']} {want['period']}: {problem}"
