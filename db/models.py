@@ -152,6 +152,7 @@ class SubscriptionRow(Base):
     secret: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
+    format: Mapped[str] = mapped_column(String(16), default="full", server_default="full")
 
 
 class Event(Base):

@@ -257,13 +257,19 @@ class SubscriptionFilter:
     source_problems: bool = False
 
 
+FORMAT_FULL = "full"
+FORMAT_SHORT = "short"
+FORMATS = (FORMAT_FULL, FORMAT_SHORT)
+
+
 @dataclass(frozen=True)
 class Subscription:
     id: int
-    kind: str  # email | slack | webhook
-    target: str  # address or URL (a secret for slack/webhook: mask it when shown)
+    kind: str  # a channel kind: notifier.channels.CHANNELS
+    target: str  # address or URL (a secret for most kinds: mask it when shown)
     name: str | None = None
     filter: SubscriptionFilter = field(default_factory=SubscriptionFilter)
     digest: str | None = None  # None or "daily"
     secret: str | None = None  # HMAC key for webhooks
     active: bool = True
+    format: str = "full"  # FORMATS: the whole message, or one line

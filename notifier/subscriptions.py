@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import SubscriptionRow
-from db.records import Subscription, SubscriptionFilter
+from db.records import FORMAT_FULL, FORMATS, Subscription, SubscriptionFilter
 from db.types import utcnow
 from notifier.channels import get_channel, mask_target
 from notifier.errors import InvalidTarget
@@ -35,6 +35,7 @@ def to_record(row: SubscriptionRow) -> Subscription:
         digest=row.digest,
         secret=row.secret,
         active=row.active,
+        format=row.format or FORMAT_FULL,
     )
 
 
@@ -46,12 +47,15 @@ def add_subscription(
     name: str | None = None,
     filter: SubscriptionFilter | None = None,
     digest: str | None = None,
+    format: str = FORMAT_FULL,
 ) -> Subscription:
     """Validate and store a subscription; a kind that signs (webhooks) gets a fresh secret."""
     channel = get_channel(kind)
     target = channel.validate_target(target)
     if digest not in DIGESTS:
         raise InvalidTarget(f"digest must be 'daily' or omitted, not {digest!r}")
+    if format not in FORMATS:
+        raise InvalidTarget(f"format must be one of {', '.join(FORMATS)}, not {format!r}")
     row = SubscriptionRow(
         kind=kind,
         target=target,
@@ -60,6 +64,7 @@ def add_subscription(
         digest=digest,
         secret=channel.new_secret(),
         active=True,
+        format=format,
         created_at=utcnow(),
     )
     session.add(row)
@@ -104,6 +109,7 @@ def describe(sub: Subscription) -> dict:
         "target": mask_target(sub.kind, sub.target),
         "name": sub.name,
         "digest": sub.digest,
+        "format": sub.format,
         "active": sub.active,
         "filter": {k: (list(v) if isinstance(v, tuple) else v)
                    for k, v in asdict(sub.filter).items()},
