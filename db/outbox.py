@@ -130,6 +130,11 @@ def retry_now(session: Session, outbox_id: int) -> bool:
     return result.rowcount == 1
 
 
+def delivery_status(session: Session, outbox_id: int) -> str | None:
+    """The outbox row's status, or None when there is no such row."""
+    return session.scalar(select(OutboxRow.status).where(OutboxRow.id == outbox_id))
+
+
 def counts_by_status(session: Session) -> dict[str, int]:
     rows = session.execute(
         select(OutboxRow.status, func.count()).group_by(OutboxRow.status)

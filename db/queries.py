@@ -28,6 +28,7 @@ class FigureRow:
     fetched_at: datetime
     snapshot_id: int
     current: bool
+    source: str = "page"  # the vintage's source: the release page, or the feed's <data>
 
     def to_json(self) -> dict[str, Any]:
         return self.figure.to_json() | {
@@ -37,6 +38,33 @@ class FigureRow:
             "fetched_at": self.fetched_at.isoformat(),
             "snapshot_id": self.snapshot_id,
             "current": self.current,
+            "source": self.source,
+        }
+
+
+#: snapshot kinds as sources a person recognises
+SOURCES = {"page": "page", "feed_item": "feed"}
+
+
+@dataclass(frozen=True)
+class ReleaseListing:
+    """One line of ``bea-tracker releases``."""
+
+    id: int
+    title: str
+    url: str
+    release_number: str | None
+    released_at: datetime | None
+    extraction: str
+    figures: int
+    vintages: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "title": self.title, "url": self.url,
+            "release_number": self.release_number,
+            "released_at": self.released_at.isoformat() if self.released_at else None,
+            "extraction": self.extraction, "figures": self.figures, "vintages": self.vintages,
         }
 
 
@@ -50,14 +78,15 @@ def _figure_rows(stmt) -> list[FigureRow]:  # noqa: ANN001 - a select of the fou
             fetched_at=fetched_at,
             snapshot_id=fig.snapshot_id,
             current=rel.current_snapshot_id == fig.snapshot_id,
+            source=SOURCES.get(kind, kind),
         )
-        for fig, rel, fetched_at in stmt
+        for fig, rel, fetched_at, kind in stmt
     ]
 
 
 def _base_select():
     return (
-        select(Figure, Release, Snapshot.fetched_at)
+        select(Figure, Release, Snapshot.fetched_at, Snapshot.kind)
         .join(Release, Release.id == Figure.release_id)
         .join(Snapshot, Snapshot.id == Figure.snapshot_id)
     )
@@ -214,13 +243,29 @@ def release_detail(session: Session, release: Release) -> dict[str, Any]:
     }
 
 
-def list_releases(session: Session, limit: int | None = None) -> list[Release]:
-    stmt = select(Release).order_by(
+def list_releases(session: Session, limit: int | None = None) -> list[ReleaseListing]:
+    """Releases newest first, with how many current figures and stored vintages each has."""
+    figures = (
+        select(func.count(Figure.id))
+        .where(Figure.release_id == Release.id, Figure.snapshot_id == Release.current_snapshot_id)
+        .correlate(Release)
+        .scalar_subquery()
+    )
+    vintages = (
+        select(func.count(Snapshot.id)).where(Snapshot.release_id == Release.id)
+        .correlate(Release).scalar_subquery()
+    )
+    stmt = select(Release, figures, vintages).order_by(
         func.coalesce(Release.released_at, Release.created_at).desc(), Release.id.desc()
     )
     if limit:
         stmt = stmt.limit(limit)
-    return list(session.scalars(stmt))
+    return [
+        ReleaseListing(id=r.id, title=r.title, url=r.url, release_number=r.release_number,
+                       released_at=r.released_at, extraction=r.extraction, figures=n_fig,
+                       vintages=n_vint)
+        for r, n_fig, n_vint in session.execute(stmt)
+    ]
 
 
 def export_figures(session: Session) -> list[FigureRow]:

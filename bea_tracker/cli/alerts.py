@@ -12,19 +12,23 @@ import click
 from bea_tracker.app import App
 from bea_tracker.cli.group import main
 from bea_tracker.cli.options import fail, format_option
-from bea_tracker.cli.output import emit, to_json_text
+from bea_tracker.cli.output import cell, emit, format_time, to_json_text
 
 
 @main.command()
-@click.option("--once", is_flag=True, required=True,
+@click.option("--once", is_flag=True,
               help="Match and send once, then exit (the daemon does this continuously).")
 @click.pass_obj
 def notify(app: App, once: bool) -> None:
-    """Turn new events into outbox rows and deliver what is due.
+    """Turn new events into outbox rows and deliver what is due (with --once).
 
     Exits 0 even when sends failed: they stay in the outbox and are retried.
     """
     from bea_tracker.cycles import notify_cycle
+
+    if not once:
+        fail("notify runs one round and exits, so it needs --once ('bea-tracker notify "
+             "--once'); to notify continuously, run the daemon: 'bea-tracker run'", 2)
 
     summary = asyncio.run(notify_cycle(app.config, app.db))
     click.echo(summary.line())
@@ -107,7 +111,7 @@ def subscribe_add(app: App, name: str | None, indicators: tuple[str, ...],
 
 
 @subscribe.command("list")
-@format_option(csv_ok=False)
+@format_option()
 @click.pass_obj
 def subscribe_list(app: App, fmt: str) -> None:
     """List subscriptions (secret URLs masked)."""
@@ -118,11 +122,21 @@ def subscribe_list(app: App, fmt: str) -> None:
     if fmt == "json":
         sys.stdout.write(to_json_text(rows) + "\n")
         return
-    table = [r | {"filters": ", ".join(f"{k}={v}" for k, v in r["filter"].items()
-                                       if v not in ([], None, False))} for r in rows]
-    emit(table, "table", [("id", "ID"), ("kind", "Kind"), ("target", "Target"),
-                          ("name", "Name"), ("filters", "Filters"), ("digest", "Digest"),
-                          ("active", "Active")], "Subscriptions")
+    table = [r | {"filters": _filters_text(r["filter"])} for r in rows]
+    emit(table, fmt, [("id", "ID"), ("kind", "Kind"), ("target", "Target"),
+                      ("name", "Name"), ("filters", "Filters"), ("digest", "Digest"),
+                      ("active", "Active")], "Subscriptions",
+         ["id", "kind", "target", "name", "filters", "digest", "active"])
+
+
+def _filters_text(flt: dict[str, Any]) -> str:
+    """``indicators: real_gdp, pce; revisions`` rather than a dict's repr; empty = everything."""
+    parts = []
+    for key, value in flt.items():
+        if value in ([], (), None, False):
+            continue
+        parts.append(key if value is True else f"{key}: {cell(value)}")
+    return "; ".join(parts) or "every new release"
 
 
 @subscribe.command("remove")
@@ -165,7 +179,7 @@ def subscribe_test(app: App, sub_id: int) -> None:
 @main.group(invoke_without_command=True)
 @click.option("--status", type=click.Choice(["pending", "sending", "sent", "dead"]),
               help="Only rows in this state.")
-@format_option(csv_ok=False)
+@format_option()
 @click.pass_context
 def deliveries(ctx: click.Context, status: str | None, fmt: str) -> None:
     """Inspect the outbox: one row per subscription and event."""
@@ -183,10 +197,15 @@ def deliveries(ctx: click.Context, status: str | None, fmt: str) -> None:
              "last_error": row.last_error}
             for row, sub, event in list_deliveries(session, status)
         ]
+    if fmt == "table":
+        rows = [r | {"next_attempt_at": format_time(r["next_attempt_at"]),
+                     "sent_at": format_time(r["sent_at"])} for r in rows]
     emit(rows, fmt, [("id", "ID"), ("subscription", "Sub"), ("kind", "Kind"),
                      ("event_kind", "Event"), ("status", "Status"), ("attempts", "Tries"),
                      ("next_attempt_at", "Next try"), ("sent_at", "Sent"),
-                     ("last_error", "Last error")], "Deliveries")
+                     ("last_error", "Last error")], "Deliveries",
+         ["id", "subscription", "kind", "event", "event_kind", "status", "attempts",
+          "next_attempt_at", "sent_at", "last_error"])
 
 
 @deliveries.command("retry")
@@ -194,10 +213,15 @@ def deliveries(ctx: click.Context, status: str | None, fmt: str) -> None:
 @click.pass_obj
 def deliveries_retry(app: App, outbox_id: int) -> None:
     """Put a dead (or waiting) row back in line, due now."""
-    from db.outbox import retry_now
+    from db.outbox import delivery_status, retry_now
 
     with app.db.unit_of_work() as session:
         if not retry_now(session, outbox_id):
-            fail(f"outbox row {outbox_id} is not dead or pending", 1)
+            status = delivery_status(session, outbox_id)
+            if status is None:
+                fail(f"no such delivery: {outbox_id} (see 'bea-tracker deliveries')", 1)
+            why = {"sent": "was already sent", "sending": "is being sent now"}
+            fail(f"delivery {outbox_id} {why.get(status, f'is {status}')}; only dead or "
+                 "pending deliveries can be retried", 1)
     click.echo(f"outbox row {outbox_id} is due now; run 'bea-tracker notify --once' "
                "or let the daemon send it")

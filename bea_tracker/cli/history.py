@@ -7,6 +7,7 @@ import importlib.util
 import logging
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -19,20 +20,13 @@ import click
 
 from bea_tracker.app import App
 from bea_tracker.cli.group import main
-from bea_tracker.cli.options import fail
+from bea_tracker.cli.options import check_indicator, fail, parse_since
 from bea_tracker.cli.output import print_table, to_json_text
 
 logger = logging.getLogger(__name__)
 
 EXIT_INTERRUPTED = 130
 WEB_INSTALL_HINT = "pip install 'bea-tracker[web]'"
-#: DESIGN.md's stable indicator keys (more appear as extractors learn them)
-INDICATOR_KEYS = (
-    "real_gdp", "current_dollar_gdp", "real_gdi", "corporate_profits", "pce_price_index",
-    "core_pce_price_index", "personal_income", "disposable_personal_income", "pce",
-    "real_pce", "personal_saving_rate", "trade_balance", "exports", "imports",
-    "current_account_balance", "niip",
-)
 
 
 class ProgressReporter:
@@ -102,24 +96,15 @@ class ProgressReporter:
         self.console.file.flush()
 
 
-def _parse_day(value: str | None, option: str) -> date | None:
-    """YYYY, YYYY-MM or YYYY-MM-DD -> the first day it names."""
-    if not value:
-        return None
-    text = value.strip()
-    if re.fullmatch(r"\d{4}", text):
-        text += "-01-01"
-    elif re.fullmatch(r"\d{4}-\d{2}", text):
-        text += "-01"
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        fail(f"{option}: expected a date such as 2026-01-31 (or 2026-01, 2026), got {value!r}", 2)
-    return None  # unreachable: fail() exits
+def _parse_day(value: str | None, option: str = "--since") -> date | None:
+    """The first day the value names (the shared --since grammar)."""
+    when = parse_since(value, option)
+    return when.date() if when else None
 
 
 @main.command()
-@click.option("--since", help="Only feed items published on or after this date (YYYY-MM-DD).")
+@click.option("--since", help="Only feed items published on or after this date "
+                              "(2026, 2026-01, 2026-01-31 or an ISO time).")
 @click.option("--series", help="Only feed items whose series or title contains this text.")
 @click.option("--limit", type=click.IntRange(min=0),
               help="At most N feed items (newest first); 0 with --urls crawls only the file.")
@@ -206,7 +191,8 @@ def _parse_size(size: str) -> tuple[int, int]:
 
 @main.command()
 @click.argument("key")
-@click.option("--since", help="Only periods from this date on (YYYY-MM-DD, YYYY-MM or YYYY).")
+@click.option("--since", help="Only periods from this date on "
+                              "(2026, 2026-01, 2026-01-31 or an ISO time).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="PNG file to write.")
 @click.option("--terminal", is_flag=True, help="Draw the chart in the terminal (plotext).")
@@ -231,9 +217,7 @@ def plot(app: App, key: str, since: str | None, out: Path | None, terminal: bool
     first_day = _parse_day(since, "--since")
     with app.db.session() as session:
         stored = known_indicators(session)
-        if key not in stored and key not in INDICATOR_KEYS:
-            known = ", ".join(sorted(set(stored) | set(INDICATOR_KEYS)))
-            fail(f"unknown indicator {key!r}; known keys: {known}", 2)
+        check_indicator(key, stored)
         series = build_series(key, history(session, key), first_day, unit)
     if series is None:
         when = f" for periods from {first_day}" if first_day else ""
@@ -291,8 +275,50 @@ def browse(app: App, host: str, port: int, open_browser: bool) -> None:
     argv = [*command, "serve", str(path), "--host", host, "--port", str(port)]
     argv += ["--open"] if open_browser else []
     click.echo(f"Datasette on http://{host}:{port}/ serving {path} (Ctrl-C to stop)", err=True)
+    sys.exit(run_child(argv))
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Linux: the child gets SIGTERM if this process dies, even of SIGKILL."""
+    import ctypes
+
     try:
-        code = subprocess.run(argv, check=False).returncode
-    except KeyboardInterrupt:
-        code = 0
-    sys.exit(code)
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def run_child(argv: list[str], grace: float = 5.0) -> int:
+    """Run ``argv`` as a child that stops with us: SIGTERM, SIGINT and SIGHUP to this
+    process are passed on (then SIGKILL after ``grace``), so no Datasette is left holding
+    the port. Exit 0 when stopped by a signal, else the child's exit code."""
+    child = subprocess.Popen(argv, preexec_fn=_die_with_parent if sys.platform == "linux"
+                             else None)
+    stopped: list[float] = []
+
+    def forward(_signum: int, _frame: object) -> None:
+        stopped.append(time.monotonic())
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+
+    watched = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+    previous = {sig: signal.signal(sig, forward) for sig in watched}
+    try:
+        while True:
+            try:
+                code = child.wait(timeout=1.0)
+                break
+            except subprocess.TimeoutExpired:
+                if stopped and time.monotonic() - stopped[0] > grace:
+                    child.kill()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if child.poll() is None:
+            child.terminate()
+            try:
+                child.wait(grace)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+    return 0 if stopped else code

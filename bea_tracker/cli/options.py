@@ -1,24 +1,54 @@
-"""Options and helpers every command shares: output format, --since, one-line failures."""
+"""Options and helpers every command shares: output format, --since, indicator keys,
+one-line failures. One grammar for every command."""
 
 from __future__ import annotations
 
+import functools
+import re
 import sys
+from collections.abc import Iterable
 from datetime import datetime, timezone
 
 import click
 
+#: DESIGN.md's stable indicator keys (more appear as extractors learn them; the stored
+#: keys are accepted too)
+INDICATOR_KEYS = (
+    "real_gdp", "current_dollar_gdp", "real_gdi", "corporate_profits", "pce_price_index",
+    "core_pce_price_index", "personal_income", "disposable_personal_income", "pce",
+    "real_pce", "personal_saving_rate", "trade_balance", "exports", "imports",
+    "current_account_balance", "niip",
+)
 
-def format_option(csv_ok: bool = True):  # noqa: ANN201 - a click decorator
-    """--json / --csv flags, mapped to a ``fmt`` argument."""
-    choices = ["--json", "--csv"] if csv_ok else ["--json"]
+
+def format_option(  # noqa: ANN201 - a click decorator
+    csv_ok: bool = True, default: str = "table", legacy_format: bool = False
+):
+    """``--json`` / ``--csv`` (mutually exclusive), passed to the command as ``fmt``.
+
+    ``legacy_format`` keeps a hidden ``--format csv|json`` for commands that had it.
+    """
 
     def decorate(func):  # noqa: ANN001, ANN202
-        func = click.option(
-            "--json", "fmt", flag_value="json", help="Print JSON for scripts."
-        )(func)
-        if "--csv" in choices:
-            func = click.option("--csv", "fmt", flag_value="csv", help="Print CSV rows.")(func)
-        return click.option("--table", "fmt", flag_value="table", default=True, hidden=True)(func)
+        @functools.wraps(func)
+        def command(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            chosen = [name for name in ("json", "csv") if kwargs.pop(f"as_{name}", False)]
+            legacy = kwargs.pop("legacy_fmt", None)
+            if legacy and legacy not in chosen:
+                chosen.append(legacy)
+            if len(chosen) > 1:
+                raise click.UsageError("--json and --csv cannot be used together")
+            kwargs["fmt"] = chosen[0] if chosen else default
+            return func(*args, **kwargs)
+
+        if legacy_format:
+            command = click.option("--format", "legacy_fmt", type=click.Choice(["csv", "json"]),
+                                   hidden=True)(command)
+        if csv_ok:
+            command = click.option("--csv", "as_csv", is_flag=True,
+                                   help="Print CSV rows.")(command)
+        return click.option("--json", "as_json", is_flag=True,
+                            help="Print JSON for scripts.")(command)
 
     return decorate
 
@@ -29,12 +59,33 @@ def fail(message: str, code: int = 1) -> None:
     sys.exit(code)
 
 
-
-def parse_since(value: str | None) -> datetime | None:
+def parse_since(value: str | None, option: str = "--since") -> datetime | None:
+    """``2026``, ``2026-01``, ``2026-01-31`` or an ISO datetime -> an aware datetime (UTC
+    unless the value names its zone); the same grammar in every command."""
     if not value:
         return None
+    text = value.strip()
+    if re.fullmatch(r"\d{4}", text):
+        text += "-01-01"
+    elif re.fullmatch(r"\d{4}-\d{2}", text):
+        text += "-01"
     try:
-        parsed = datetime.fromisoformat(value)
+        parsed = datetime.fromisoformat(text)
     except ValueError:
-        fail(f"--since: expected a date such as 2026-01-31, got {value!r}", 2)
+        fail(f"{option}: expected a date such as 2026, 2026-01, 2026-01-31 or "
+             f"2026-01-31T08:30-05:00, got {value!r}", 2)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def check_indicator(key: str | None, stored: Iterable[str] = ()) -> None:
+    """Exit 2 for an indicator key nobody knows, naming the closest known keys."""
+    if key is None:
+        return
+    known = sorted(set(INDICATOR_KEYS) | set(stored))
+    if key in known:
+        return
+    import difflib
+
+    close = difflib.get_close_matches(key, known, n=3, cutoff=0.5)
+    hint = f"did you mean {' or '.join(close)}? " if close else ""
+    fail(f"unknown indicator {key!r}; {hint}(known keys: {', '.join(known)})", 2)

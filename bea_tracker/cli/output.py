@@ -10,6 +10,51 @@ from collections.abc import Sequence
 from typing import Any
 
 FORMATS = ("table", "json", "csv")
+#: units as people read them (the key stays in JSON and CSV)
+UNIT_LABELS = {
+    "percent_saar": "% annual rate",
+    "percent": "% change",
+    "percent_yoy": "% from a year ago",
+    "percent_level": "% (level)",
+    "usd_billions": "$ billions",
+    "usd_trillions": "$ trillions",
+}
+
+
+def unit_label(unit: str | None) -> str:
+    return "" if unit is None else UNIT_LABELS.get(unit, unit)
+
+
+def format_time(value: Any) -> str:
+    """Every timestamp in a table the same way, with its zone: ``2026-07-30 12:30 UTC``."""
+    from datetime import date, datetime, timezone
+
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return aware.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def cell(value: Any) -> str:
+    """A value as a person reads it: no Python reprs (True, ['a'], None)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple | set):
+        return ", ".join(cell(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={cell(v)}" for k, v in value.items() if v not in (None, [], ()))
+    return str(value)
 
 
 def to_json_text(data: Any) -> str:
@@ -37,7 +82,7 @@ def print_table(
     for _key, heading in columns:
         table.add_column(heading)
     for row in rows:
-        table.add_row(*("" if row.get(k) is None else str(row.get(k)) for k, _ in columns))
+        table.add_row(*(cell(row.get(k)) for k, _ in columns))
     Console(width=max(160, Console().width)).print(table)
 
 

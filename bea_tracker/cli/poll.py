@@ -19,7 +19,8 @@ logger = logging.getLogger(__name__)
 @main.command()
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--url", help="The page's URL (release pages: used for the record's url).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (DESIGN.md shapes).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print JSON (record shapes: README, 'The release history').")
 def parse(path: str, url: str | None, as_json: bool) -> None:
     """Parse a saved feed, release page, schedule HTML or ICS file and print the records."""
     from scraper.detect import parse_document
@@ -62,7 +63,7 @@ def _print_parsed(shape: dict) -> None:
 
 
 @main.command()
-@click.option("--once", is_flag=True, required=True,
+@click.option("--once", is_flag=True,
               help="Poll once and exit (the daemon is 'bea-tracker run').")
 @click.option("--notify-existing", is_flag=True,
               help="On a first poll, treat the feed's existing items as new (alert them).")
@@ -77,6 +78,10 @@ def poll(app: App, once: bool, notify_existing: bool, no_schedule: bool) -> None
     """
     from bea_tracker.cycles import poll_cycle
     from bea_tracker.reactor import run_in_reactor
+
+    if not once:
+        fail("poll runs one round and exits, so it needs --once ('bea-tracker poll --once'); "
+             "to poll continuously, run the daemon: 'bea-tracker run'", 2)
 
     app.config  # noqa: B018 - validate the config (exit 2) before anything runs
     app.db  # noqa: B018 - open and migrate the database first (its own one-line errors)

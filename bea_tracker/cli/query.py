@@ -1,4 +1,4 @@
-"""Query commands: latest, history, revisions, show, export."""
+"""Query commands: latest, history, revisions, releases, show, export."""
 
 from __future__ import annotations
 
@@ -9,12 +9,20 @@ import click
 
 from bea_tracker.app import App
 from bea_tracker.cli.group import main
-from bea_tracker.cli.options import fail, format_option, parse_since
-from bea_tracker.cli.output import csv_text, emit, format_value, to_json_text
+from bea_tracker.cli.options import check_indicator, fail, format_option, parse_since
+from bea_tracker.cli.output import (
+    csv_text,
+    emit,
+    format_time,
+    format_value,
+    to_json_text,
+    unit_label,
+)
 
 EXPORT_COLUMNS = [
     "indicator", "label", "period", "estimate", "value", "unit", "prior_value", "prior_period",
     "release_url", "release_title", "released_at", "fetched_at", "snapshot_id", "current",
+    "source",
 ]
 
 FIGURE_COLUMNS = [
@@ -22,23 +30,35 @@ FIGURE_COLUMNS = [
     ("period", "Period"),
     ("estimate", "Estimate"),
     ("shown", "Value"),
+    ("unit_shown", "Unit"),
     ("prior", "Prior"),
     ("released", "Released"),
     ("release_title", "Release"),
 ]
+VINTAGE_COLUMNS = [*FIGURE_COLUMNS[:5], ("source", "Source"), ("fetched", "Fetched"),
+                   ("snapshot_id", "Vintage"), ("current", "Current"), ("released", "Released")]
 
 
 def _for_people(row: dict) -> dict:
     return row | {
         "shown": format_value(row["value"], row["unit"]),
+        "unit_shown": unit_label(row["unit"]),
         "prior": (
             f"{format_value(row['prior_value'], row['unit'])} ({row['prior_period']})"
             if row.get("prior_value") is not None
             else ""
         ),
-        "released": (row.get("released_at") or "")[:16].replace("T", " "),
+        "released": format_time(row.get("released_at")),
+        "fetched": format_time(row.get("fetched_at")),
     }
 
+
+def _checked(session, key: str | None) -> None:  # noqa: ANN001 - a Session
+    """Exit 2 for an unknown indicator key (stored keys count as known)."""
+    if key is not None:
+        from db.queries import known_indicators
+
+        check_indicator(key, known_indicators(session))
 
 
 @main.command()
@@ -46,10 +66,11 @@ def _for_people(row: dict) -> dict:
 @format_option()
 @click.pass_obj
 def latest(app: App, indicator: str | None, fmt: str) -> None:
-    """Latest value of each headline indicator."""
+    """Latest value of each headline indicator (one row per indicator and unit)."""
     from db.queries import latest_by_indicator
 
     with app.db.session() as session:
+        _checked(session, indicator)
         rows = [r.to_json() for r in latest_by_indicator(session, indicator)]
     emit([_for_people(r) for r in rows] if fmt == "table" else rows, fmt, FIGURE_COLUMNS,
          "Latest BEA headline figures", EXPORT_COLUMNS)
@@ -57,50 +78,86 @@ def latest(app: App, indicator: str | None, fmt: str) -> None:
 
 @main.command()
 @click.argument("key")
-@click.option("--since", help="Only statements released on or after this date.")
-@click.option("--vintages", is_flag=True, help="Every stored vintage, not just the current.")
+@click.option("--since", help="Only statements released on or after this date "
+                              "(2026, 2026-01, 2026-01-31 or an ISO time).")
+@click.option("--vintages", is_flag=True,
+              help="Every stored vintage, not just the current, with its source.")
 @format_option()
 @click.pass_obj
 def history(app: App, key: str, since: str | None, vintages: bool, fmt: str) -> None:
     """A series over time, with every estimate of each period."""
     from db.queries import history as history_query
 
+    since_at = parse_since(since)
     with app.db.session() as session:
-        rows = [r.to_json() for r in history_query(session, key, parse_since(since), vintages)]
-    emit([_for_people(r) for r in rows] if fmt == "table" else rows, fmt, FIGURE_COLUMNS,
-         f"History of {key}", EXPORT_COLUMNS)
+        _checked(session, key)
+        rows = [r.to_json() for r in history_query(session, key, since_at, vintages)]
+    emit([_for_people(r) for r in rows] if fmt == "table" else rows, fmt,
+         VINTAGE_COLUMNS if vintages else FIGURE_COLUMNS, f"History of {key}", EXPORT_COLUMNS)
 
 
 @main.command()
 @click.option("--indicator", help="Only this indicator key.")
+@click.option("--all", "show_all", is_flag=True,
+              help="Also periods whose figure never moved (one estimate so far).")
 @format_option()
 @click.pass_obj
-def revisions(app: App, indicator: str | None, fmt: str) -> None:
-    """How each period's figure moved from estimate to estimate."""
+def revisions(app: App, indicator: str | None, show_all: bool, fmt: str) -> None:
+    """How each period's figure moved from estimate to estimate (revised figures only,
+    unless --all)."""
     from db.queries import revisions as revisions_query
 
     with app.db.session() as session:
+        _checked(session, indicator)
         found = revisions_query(session, indicator)
+    if not show_all:
+        found = [r for r in found if len(r["estimates"]) > 1]
     if fmt == "json":
         sys.stdout.write(to_json_text(found) + "\n")
         return
     rows = [
-        {"indicator": r["indicator"], "period": r["period"], "unit": r["unit"]}
+        {"indicator": r["indicator"], "period": r["period"], "unit": r["unit"],
+         "unit_shown": unit_label(r["unit"])}
         | {
             "estimate": step["estimate"],
             "value": step["value"],
             "shown": format_value(step["value"], r["unit"]),
             "change": step["change"],
+            "change_shown": "" if step["change"] is None else f"{step['change']:+.2f}",
             "released_at": step["released_at"],
+            "released": format_time(step["released_at"]),
             "release_url": step["release_url"],
         }
         for r in found
         for step in r["estimates"]
     ]
     emit(rows, fmt, [("indicator", "Indicator"), ("period", "Period"), ("estimate", "Estimate"),
-                     ("shown", "Value"), ("change", "Change"), ("released_at", "Released")],
-         "Revisions", ["indicator", "period", "unit", "estimate", "value", "change",
-                       "released_at", "release_url"])
+                     ("shown", "Value"), ("unit_shown", "Unit"), ("change_shown", "Change"),
+                     ("released", "Released")],
+         "Revisions" if show_all else "Revised figures (--all for every period)",
+         ["indicator", "period", "unit", "estimate", "value", "change", "released_at",
+          "release_url"])
+    if fmt == "table" and not rows:
+        click.echo("no figure has been revised yet (--all lists every period)", err=True)
+
+
+@main.command()
+@click.option("--limit", type=click.IntRange(min=1), help="At most N releases (newest first).")
+@format_option()
+@click.pass_obj
+def releases(app: App, limit: int | None, fmt: str) -> None:
+    """Releases stored, newest first, with the ids 'bea-tracker show' takes."""
+    from db.queries import list_releases
+
+    with app.db.session() as session:
+        rows = [r.to_json() for r in list_releases(session, limit)]
+    table = [r | {"released": format_time(r["released_at"])} for r in rows]
+    emit(table if fmt == "table" else rows, fmt,
+         [("id", "ID"), ("released", "Released"), ("title", "Release"),
+          ("release_number", "Number"), ("figures", "Figures"), ("vintages", "Vintages"),
+          ("extraction", "Extraction")], "Releases",
+         ["id", "title", "url", "release_number", "released_at", "extraction", "figures",
+          "vintages"])
 
 
 @main.command()
@@ -108,13 +165,14 @@ def revisions(app: App, indicator: str | None, fmt: str) -> None:
 @format_option(csv_ok=False)
 @click.pass_obj
 def show(app: App, release: str, fmt: str) -> None:
-    """One release (id, URL, slug or title): metadata, lead, figures, vintages."""
+    """One release by id, URL or slug (the end of its URL): metadata, lead, figures,
+    vintages. 'bea-tracker releases' lists the ids."""
     from db.queries import find_release, release_detail
 
     with app.db.session() as session:
         found = find_release(session, release)
         if found is None:
-            fail(f"no release matches {release!r} (try an id from 'bea-tracker export')", 1)
+            fail(f"no release matches {release!r} (see 'bea-tracker releases' for ids)", 1)
         detail = release_detail(session, found)
     if fmt == "json":
         sys.stdout.write(to_json_text(detail) + "\n")
@@ -123,25 +181,28 @@ def show(app: App, release: str, fmt: str) -> None:
 
     console = Console()
     console.print(f"[bold]{detail['title']}[/bold]  ({detail['release_number'] or 'no number'})")
-    console.print(f"{detail['url']}\nreleased {detail['released_at']}  "
-                  f"next release {detail['next_release']}  extraction {detail['extraction']}")
+    console.print(f"{detail['url']}\nreleased {format_time(detail['released_at'])}  "
+                  f"next release {detail['next_release'] or 'not announced'}  "
+                  f"extraction {detail['extraction']}")
     if detail["lead"]:
         console.print(detail["lead"], highlight=False)
     emit([_for_people(f | {"release_title": ""}) for f in detail["figures"]], "table",
          FIGURE_COLUMNS[:5], "Figures")
-    emit(detail["vintages"], "table", [("snapshot_id", "Snapshot"), ("kind", "Kind"),
-         ("fetched_at", "Fetched"), ("size", "Bytes"), ("extraction", "Extraction"),
+    vintages = [v | {"fetched": format_time(v["fetched_at"]),
+                     "source": {"feed_item": "feed"}.get(v["kind"], v["kind"])}
+                for v in detail["vintages"]]
+    emit(vintages, "table", [("snapshot_id", "Vintage"), ("source", "Source"),
+         ("fetched", "Fetched"), ("size", "Bytes"), ("extraction", "Extraction"),
          ("current", "Current")], "Vintages")
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
-              show_default=True)
+@format_option(default="csv", legacy_format=True)
 @click.option("--out", type=click.Path(dir_okay=False, writable=True),
               help="Write to this file instead of standard output.")
 @click.pass_obj
 def export(app: App, fmt: str, out: str | None) -> None:
-    """The whole history: every figure of every vintage."""
+    """The whole history: every figure of every vintage (CSV unless --json)."""
     from db.queries import export_figures
 
     if out and not Path(out).expanduser().resolve().parent.is_dir():

@@ -16,7 +16,8 @@ from bea_tracker.cli import main
 #: commands that do not read the configuration (they run without it)
 NO_CONFIG = {("parse",), ("demo",)}
 #: options without which a command stops before reading the configuration
-NEEDS = {("plot",): ["--out", "chart.png"], ("subscribe", "add"): ["--email", "a@example.org"]}
+NEEDS = {("plot",): ["--out", "chart.png"], ("subscribe", "add"): ["--email", "a@example.org"],
+         ("notify",): ["--once"], ("poll",): ["--once"]}
 
 
 def leaves(group: click.Group, prefix: tuple[str, ...] = ()):

@@ -17,7 +17,7 @@ RELEASED = datetime(2026, 7, 30, 12, 30, tzinfo=timezone.utc)
 
 
 def _real_gdp(cli, period: str) -> dict:
-    result = cli("revisions", "--indicator", "real_gdp", "--json")
+    result = cli("revisions", "--indicator", "real_gdp", "--all", "--json")
     assert result.exit_code == 0, result.output
     found = [r for r in json.loads(result.stdout) if r["period"] == period]
     assert len(found) == 1, result.stdout
