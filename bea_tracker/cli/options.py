@@ -11,15 +11,6 @@ from datetime import datetime, timezone
 
 import click
 
-#: DESIGN.md's stable indicator keys (more appear as extractors learn them; the stored
-#: keys are accepted too)
-INDICATOR_KEYS = (
-    "real_gdp", "current_dollar_gdp", "real_gdi", "corporate_profits", "pce_price_index",
-    "core_pce_price_index", "personal_income", "disposable_personal_income", "pce",
-    "real_pce", "personal_saving_rate", "trade_balance", "exports", "imports",
-    "current_account_balance", "niip",
-)
-
 
 def format_option(  # noqa: ANN201 - a click decorator
     csv_ok: bool = True, default: str = "table", legacy_format: bool = False
@@ -78,14 +69,18 @@ def parse_since(value: str | None, option: str = "--since") -> datetime | None:
 
 
 def check_indicator(key: str | None, stored: Iterable[str] = ()) -> None:
-    """Exit 2 for an indicator key nobody knows, naming the closest known keys."""
+    """Exit 2 for an indicator key that is neither in the catalogue (``db.indicators``, with
+    its aliases) nor stored, naming the closest known keys."""
     if key is None:
         return
-    known = sorted(set(INDICATOR_KEYS) | set(stored))
-    if key in known:
+    from db import indicators
+
+    stored = set(stored)
+    if indicators.resolve(key) is not None or key in stored:
         return
     import difflib
 
-    close = difflib.get_close_matches(key, known, n=3, cutoff=0.5)
+    close = list(dict.fromkeys(
+        indicators.closest(key) + difflib.get_close_matches(key, sorted(stored), n=3)))[:3]
     hint = f"did you mean {' or '.join(close)}? " if close else ""
-    fail(f"unknown indicator {key!r}; {hint}(known keys: {', '.join(known)})", 2)
+    fail(f"unknown indicator {key!r}; {hint}(README's indicator table lists every key)", 2)
