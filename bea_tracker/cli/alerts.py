@@ -11,7 +11,7 @@ import click
 
 from bea_tracker.app import App
 from bea_tracker.cli.group import main
-from bea_tracker.cli.options import fail, format_option
+from bea_tracker.cli.options import check_indicator, fail, format_option
 from bea_tracker.cli.output import cell, emit, format_time, to_json_text
 
 
@@ -89,11 +89,15 @@ def subscribe_add(app: App, name: str | None, indicators: tuple[str, ...],
                   min_change: float | None, schedule_changes: bool, source_problems: bool,
                   digest: str | None, **targets: str | None) -> None:
     """Add a subscription; with no filter it gets every new release."""
+    from db import indicators as catalogue
     from db.records import SubscriptionFilter
     from notifier.channels import get_channel
     from notifier.errors import InvalidTarget
     from notifier.subscriptions import add_subscription, describe
 
+    for key in indicators:  # a typo would make a subscription that never matches
+        check_indicator(key)
+    indicators = tuple(catalogue.resolve(key) or key for key in indicators)
     kind, target = _one_target(targets)
     flt = SubscriptionFilter(indicators=indicators, series=series, keywords=keywords,
                              revisions=revisions or min_change is not None,

@@ -52,3 +52,19 @@ def test_status_without_daemon(cli):
     assert info["daemon"]["alive"] is False
     assert info["outbox"] == {"pending": 0, "sending": 0, "sent": 0, "dead": 0}
     assert info["last_poll"] is None
+
+
+def test_unknown_indicator_refused_with_closest_keys(cli):
+    """A typo would make a subscription that never matches: exit 2, one line, nothing stored."""
+    typo = cli("subscribe", "add", "--email", "a@example.com", "--indicator", "real_gpd")
+    assert typo.exit_code == 2
+    assert "unknown indicator 'real_gpd'" in typo.stderr and "real_gdp" in typo.stderr
+    assert len(typo.stderr.strip().splitlines()) == 1
+    assert json.loads(cli("subscribe", "list", "--json").stdout) == []
+
+
+def test_indicator_alias_is_stored_as_its_key(cli):
+    assert cli("subscribe", "add", "--email", "a@example.com", "--indicator", "real_dpi",
+               "--indicator", "state_real_gdp_high").exit_code == 0
+    stored = json.loads(cli("subscribe", "list", "--json").stdout)[0]["filter"]["indicators"]
+    assert stored == ["real_disposable_personal_income", "state_real_gdp_high"]
