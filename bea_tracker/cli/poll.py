@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -17,25 +18,53 @@ logger = logging.getLogger(__name__)
 
 
 @main.command()
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option("--url", help="The page's URL (release pages: used for the record's url).")
+@click.option("--text", "as_text", is_flag=True,
+              help="PATH is plain release text (e.g. the body of a BEA e-mail; '-' reads "
+                   "stdin); give its --title.")
+@click.option("--title", help="With --text: the release title, e.g. 'Personal Income and "
+                              "Outlays, October and November 2025'.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print JSON (record shapes: README, 'The release history').")
-def parse(path: str, url: str | None, as_json: bool) -> None:
-    """Parse a saved feed, release page, schedule HTML or ICS file and print the records."""
-    from scraper.detect import parse_document
-    from scraper.errors import UnrecognisedDocument
+def parse(path: str, url: str | None, as_text: bool, title: str | None,
+          as_json: bool) -> None:
+    """Parse a saved feed, release page, schedule HTML or ICS file and print the records.
 
-    data = Path(path).read_bytes()
-    try:
-        record = parse_document(data, url or Path(path).resolve().as_uri())
-    except UnrecognisedDocument as exc:
-        fail(f"{path}: {exc}", 1)
+    With --text and --title, PATH is plain text and the release's family extractor reads it.
+    """
+    if as_text != bool(title):
+        fail("--text and --title go together: parse --text FILE --title 'Release title'", 2)
+    if as_text:
+        record = _parse_text(path, title or "", url)
+    else:
+        record = _parse_document(path, url)
     shape = record.to_json()
     if as_json:
         sys.stdout.write(to_json_text(shape) + "\n")
         return
     _print_parsed(shape)
+
+
+def _parse_document(path: str, url: str | None) -> Any:
+    from scraper.detect import parse_document
+    from scraper.errors import UnrecognisedDocument
+
+    if path == "-":
+        fail("reading stdin needs --text and --title", 2)
+    data = Path(path).read_bytes()
+    try:
+        return parse_document(data, url or Path(path).resolve().as_uri())
+    except UnrecognisedDocument as exc:
+        fail(f"{path}: {exc}", 1)
+
+
+def _parse_text(path: str, title: str, url: str | None) -> Any:
+    from scraper.extract import extract_text
+    from scraper.extract.page import decode_html
+
+    data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    return extract_text(title, decode_html(data), url or "")
 
 
 def _print_parsed(shape: dict) -> None:
@@ -44,8 +73,10 @@ def _print_parsed(shape: dict) -> None:
     console = Console()
     kind = shape["kind"]
     if kind == "release":
-        console.print(f"[bold]{shape['title']}[/bold] ({shape['release_number']}), "
-                      f"released {shape['released_at']}, extraction {shape['extraction']}")
+        number = f" ({shape['release_number']})" if shape["release_number"] else ""
+        released = f", released {shape['released_at']}" if shape["released_at"] else ""
+        console.print(f"[bold]{shape['title']}[/bold]{number}{released}, "
+                      f"extraction {shape['extraction']}")
         for fig in shape["figures"]:
             console.print(f"  {fig['indicator']:28s} {fig['period']:8s} "
                           f"{fig['estimate'] or '':14s} {fig['value']} {fig['unit']}")

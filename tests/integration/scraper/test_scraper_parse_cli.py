@@ -32,8 +32,7 @@ ITEM_KEYS = {"guid", "title", "link", "published", "series", "next_release", "fi
 EVENT_KEYS = {"title", "period", "starts_at", "category"}
 ISO_WITH_OFFSET = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
 PERIOD = re.compile(r"^\d{4}(Q[1-4]|-\d\d)?$")
-UNITS = {"percent_saar", "percent", "percent_yoy", "percent_level", "usd_billions",
-         "usd_trillions"}
+UNITS = set(records.UNITS)
 ESTIMATES = {*records.ESTIMATES, None}
 
 
