@@ -73,7 +73,8 @@ def snapshot_figures(session: Session, snapshot_id: int | None) -> tuple[FigureR
     if snapshot_id is None:
         return ()
     rows = session.scalars(
-        select(Figure).where(Figure.snapshot_id == snapshot_id).order_by(Figure.id)
+        select(Figure).where(Figure.snapshot_id == snapshot_id, Figure.restated.is_(False))
+        .order_by(Figure.id)
     )
     return tuple(figure_record(r) for r in rows)
 

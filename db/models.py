@@ -5,7 +5,9 @@ Tables, and the unique constraints that make duplicates impossible:
 - ``releases``: one row per release page URL (``url`` unique).
 - ``snapshots``: each distinct content of a release page or feed item (``release_id``,
   ``kind``, ``sha256`` unique); the raw bytes are kept compressed so a page can be re-parsed.
-- ``figures``: headline figures of one snapshot (``snapshot_id``, ``indicator``, ``period``).
+- ``figures``: headline figures of one snapshot (``snapshot_id``, ``indicator``, ``period``,
+  ``unit``), plus the earlier periods it restates (``restated``: a vintage of that period).
+- ``listing_cache``: the last body of each BEA archive listing page (backfill re-runs).
 - ``schedule_events``: scheduled release times (``title``, ``period``).
 - ``subscriptions``: who wants what through which channel.
 - ``events``: the append-only event log (``dedupe_key`` unique), written in the same
@@ -34,6 +36,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -119,6 +122,21 @@ class Figure(Base):
     prior_period: Mapped[str | None] = mapped_column(String(20))
     # when BEA stated it: the release time, else when it was fetched (indexed for "latest")
     stated_at: Mapped[datetime]
+    # a vintage of an earlier period derived from another figure's prior_value (estimate
+    # "revised"); not one of the release's own headline figures
+    restated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class ListingCache(Base):
+    """The last body of a BEA archive listing page (its validators are in
+    ``http_validators``), so a 304 can be parsed again without asking BEA."""
+
+    __tablename__ = "listing_cache"
+
+    url: Mapped[str] = mapped_column(String(1000), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    raw_zlib: Mapped[bytes] = mapped_column(LargeBinary)
+    fetched_at: Mapped[datetime]
 
 
 class ScheduleEventRow(Base):

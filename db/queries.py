@@ -146,23 +146,20 @@ def known_indicators(session: Session) -> list[str]:
 
 
 def _revision_entries(rows: list[FigureRow]) -> dict[tuple[str, str, str], list[dict]]:
-    """Statements of each (indicator, period, unit): main figures and prior-period values."""
+    """Statements of each (indicator, period, unit), oldest first: a release's own figures
+    and the earlier periods it restates (stored as ``revised`` figures of those periods)."""
     series: dict[tuple[str, str, str], list[dict]] = {}
     for row in rows:
         fig = row.figure
-        stated = [(fig.period, fig.value, fig.estimate)]
-        if fig.prior_value is not None and fig.prior_period:
-            stated.append((fig.prior_period, fig.prior_value, "revised"))
-        for period, value, estimate in stated:
-            series.setdefault((fig.indicator, period, fig.unit), []).append(
-                {
-                    "label": fig.label,
-                    "estimate": estimate,
-                    "value": value,
-                    "released_at": row.released_at.isoformat() if row.released_at else None,
-                    "release_url": row.release_url,
-                }
-            )
+        series.setdefault((fig.indicator, fig.period, fig.unit), []).append(
+            {
+                "label": fig.label,
+                "estimate": fig.estimate,
+                "value": fig.value,
+                "released_at": row.released_at.isoformat() if row.released_at else None,
+                "release_url": row.release_url,
+            }
+        )
     return series
 
 

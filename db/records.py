@@ -19,6 +19,8 @@ EXTRACTION_FAILED = "failed"
 
 ESTIMATES = ("advance", "initial", "second", "updated", "third", "annual_update",
              "comprehensive_update", "revised")
+#: a later release's restatement of an earlier period (a vintage of that period)
+ESTIMATE_REVISED = "revised"
 UNITS = indicators.UNITS
 
 

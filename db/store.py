@@ -19,6 +19,7 @@ from db.dialect import insert_ignoring_duplicates
 from db.events import append_event
 from db.models import Figure, Release, Snapshot
 from db.records import (
+    ESTIMATE_REVISED,
     EVENT_NEW_RELEASE,
     EVENT_REVISION,
     EXTRACTION_FAILED,
@@ -119,7 +120,7 @@ def compute_revisions(
         stated[(fig.indicator, fig.period, fig.unit)] = (fig.value, fig.estimate, fig.label)
         if fig.prior_value is not None and fig.prior_period:
             key = (fig.indicator, fig.prior_period, fig.unit)
-            stated.setdefault(key, (fig.prior_value, "revised", fig.label))
+            stated.setdefault(key, (fig.prior_value, ESTIMATE_REVISED, fig.label))
     known = _latest_known_values(session, release_id, set(stated))
     revisions = []
     for key, (value, estimate, label) in stated.items():
@@ -181,12 +182,32 @@ def _insert_figures(
     fetched: Fetched,
 ) -> None:
     stated_at = record.released_at or fetched.fetched_at
-    rows = [
-        {"release_id": release_id, "snapshot_id": snapshot_id, "stated_at": stated_at,
-         **f.to_json()}
-        for f in record.figures
-    ]
+    own = {"release_id": release_id, "snapshot_id": snapshot_id, "stated_at": stated_at}
+    rows = [own | f.to_json() | {"restated": False} for f in record.figures]
+    rows += [own | f.to_json() | {"restated": True} for f in restatements(record.figures)]
     insert_ignoring_duplicates(session, Figure.__table__, rows)
+
+
+def restatements(figures: tuple[FigureRecord, ...]) -> list[FigureRecord]:
+    """The earlier periods a release restates, as vintages of those periods.
+
+    A figure's ``prior_value`` for ``prior_period`` ("In the first quarter, real GDP
+    increased 2.1 percent") becomes a figure of that period with estimate ``revised``, so
+    the advance -> second -> third -> later path of a period is one column of rows. A
+    period the release states itself keeps its own figure; the first restatement of a
+    period wins (migration 0005 derives the same rows for figures stored before it).
+    """
+    stated = {(f.indicator, f.period, f.unit) for f in figures}
+    derived: dict[tuple[str, str, str], FigureRecord] = {}
+    for fig in figures:
+        if fig.prior_value is None or not fig.prior_period:
+            continue
+        key = (fig.indicator, fig.prior_period, fig.unit)
+        if key in stated or key in derived:
+            continue
+        derived[key] = FigureRecord(fig.indicator, fig.label, fig.prior_period, ESTIMATE_REVISED,
+                                    fig.prior_value, fig.unit)
+    return list(derived.values())
 
 
 def _update_release_metadata(release: Release, record: ReleaseRecord, kind: str) -> None:

@@ -107,7 +107,23 @@ VIEWS_V1: dict[str, str] = {
     "latest_figures": _LATEST_FIGURES_V1,
 }
 
-VIEW_NAMES: tuple[str, ...] = tuple(VIEWS_V1)
+# Version 2 (migration 0005): a release's figure count leaves out the earlier periods it
+# restates, and figure_history says which rows are such restatements.
+_RELEASE_LIST_V2 = _RELEASE_LIST_V1.replace(
+    "WHERE f.snapshot_id = r.current_snapshot_id) AS figures",
+    "WHERE f.snapshot_id = r.current_snapshot_id AND NOT f.restated) AS figures",
+)
+_FIGURE_HISTORY_V2 = _FIGURE_HISTORY_V1.replace(
+    "    f.id AS figure_id\n", "    f.id AS figure_id,\n    f.restated\n")
+
+#: Version 2 of the views (migration 0005). Never edit: add a version instead.
+VIEWS_V2: dict[str, str] = {
+    "release_list": _RELEASE_LIST_V2,
+    "figure_history": _FIGURE_HISTORY_V2,
+    "latest_figures": _LATEST_FIGURES_V1,
+}
+
+VIEW_NAMES: tuple[str, ...] = tuple(VIEWS_V2)
 
 
 def create_statements(views: dict[str, str]) -> list[str]:

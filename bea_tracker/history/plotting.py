@@ -107,7 +107,8 @@ def build_series(indicator: str, statements: Iterable[Any], since: date | None =
                  unit: str | None = None) -> Series | None:
     """Points from figure statements (``db.queries.FigureRow``s), taken oldest first.
 
-    A figure's prior-period value counts as a ``revised`` statement of that period. Only
+    A later release's restatement of a period is stored as a ``revised`` figure of it
+    (``db.store.restatements``), so it arrives here like any other statement. Only
     one unit is drawn: ``unit`` if given, else the unit of the newest statement. Periods
     before ``since`` are left out. None when nothing is left to draw.
     """
@@ -115,8 +116,6 @@ def build_series(indicator: str, statements: Iterable[Any], since: date | None =
     for row in sorted(statements, key=_stated_when):
         fig = row.figure
         stated.append((fig.period, fig.value, fig.estimate or "other", fig.unit, fig.label))
-        if fig.prior_value is not None and fig.prior_period:
-            stated.append((fig.prior_period, fig.prior_value, "revised", fig.unit, fig.label))
     if not stated:
         return None
     units = Counter(s[3] for s in stated)

@@ -18,6 +18,7 @@ BEA_BASE_URL = "https://www.bea.gov"
 FEED_PATH = "/rss/rss.xml"
 SCHEDULE_PATH = "/news/schedule"
 SCHEDULE_ICS_PATH = "/news/schedule/ics/online-calendar-subscription.ics"
+ARCHIVE_PATH = "/news/archive"
 
 FEED_FILE = "rss-2026-09-13.xml"
 SCHEDULE_HTML_FILE = "schedule-table-excerpt-2026-07-16.html"

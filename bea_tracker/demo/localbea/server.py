@@ -75,7 +75,7 @@ class _Handler(BaseHTTPRequestHandler):
         log = self.server.log
         log.request_started()
         try:
-            reply = self.server.site.respond(method, url.path, self.headers)
+            reply = self.server.site.respond(method, url.path, self.headers, url.query)
             stopped = bool(reply.delay) and self.server.stopping.wait(reply.delay)
             # Logged before answering: once a client has its answer, the log shows it.
             log.append(RequestRecord(
@@ -115,9 +115,12 @@ class LocalBea(Service):
     ...     bea.fault(bea.feed_url, status=500)  # next feed poll gets a 500
     """
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, *,
+                 archive_pages: bool = False) -> None:
+        """``archive_pages``: also serve synthetic release pages for the archive rows at
+        BEA's real paths (see ``localbea.archive``)."""
         self._address = (host, port)
-        self._site = Site()
+        self._site = Site(archive_pages)
         self.log = RequestLog()
         self.publications: list[Publication] = []
         self._server: _Server | None = None
@@ -161,6 +164,11 @@ class LocalBea(Service):
     @property
     def schedule_ics_url(self) -> str:
         return self.base_url + data.SCHEDULE_ICS_PATH
+
+    @property
+    def archive(self):  # noqa: ANN201 - localbea.archive.Archive
+        """The archive listing and its synthetic pages (``entries``, ``broken``)."""
+        return self._site.archive
 
     def url(self, path: str) -> str:
         """Absolute local URL of a path such as ``/news/2026/...``."""

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import timezone
 
 from bea_tracker.demo.localbea import data, feed
+from bea_tracker.demo.localbea.archive import Archive
 from bea_tracker.demo.localbea.publication import Publication
 
 logger = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ class _Content:
 class Site:
     """Thread-safe state of every path; :meth:`respond` is called per request."""
 
-    def __init__(self) -> None:
+    def __init__(self, archive_pages: bool = False) -> None:
         self.base_url = data.BEA_BASE_URL
         self._lock = threading.Lock()
         self._started = time.time()
@@ -78,6 +79,7 @@ class Site:
         self._publications: list[Publication] = []
         self._validators: dict[str, tuple[str, int]] = {}
         self._feed_cache: tuple[tuple, bytes] | None = None
+        self.archive = Archive(real_paths=archive_pages)
         html = data.CONTENT_TYPES["html"]
         for path, name in data.RELEASE_PAGES.items():
             self._static[path] = _Content(data.load(name), html, self._started)
@@ -115,8 +117,10 @@ class Site:
             self._publications.append(publication)
 
     # -- answering --------------------------------------------------------------------
-    def respond(self, method: str, path: str, headers: Mapping[str, str]) -> Reply:
-        """The reply for one request, given the clock now."""
+    def respond(self, method: str, path: str, headers: Mapping[str, str],
+                query: str = "") -> Reply:
+        """The reply for one request, given the clock now (the query matters only for
+        the archive listing, as on BEA)."""
         if method not in ("GET", "HEAD"):
             return _error(405, extra=[("Allow", "GET, HEAD")])
         with self._lock:
@@ -131,12 +135,13 @@ class Site:
             if scripted is not None and scripted.body is not None:
                 current = _Content(scripted.body, scripted.content_type, now)
             else:
-                current = self._current(path, now)
+                current = self._current(path, now, query)
             delay = scripted.delay if scripted is not None else 0.0
+            key = f"{path}?{query}" if path == data.ARCHIVE_PATH else path
             if current is None or current.body is None:
                 reply = _error(404)
             else:
-                reply = self._ok(path, current, headers)
+                reply = self._ok(key, current, headers)
             reply.delay = delay
             return reply
 
@@ -151,9 +156,13 @@ class Site:
                 queue.popleft()
         return answer
 
-    def _current(self, path: str, now: float) -> _Content | None:
+    def _current(self, path: str, now: float, query: str = "") -> _Content | None:
         if path in self._overrides:
             return self._overrides[path]
+        if path == data.ARCHIVE_PATH:
+            listing = self.archive.listing(query)
+            return None if listing is None else _Content(
+                listing, data.CONTENT_TYPES["html"], self._started)
         pages = [p for p in self._publications if p.release.path == path]
         if pages:
             live = [p for p in pages if p.page_at.timestamp() <= now]
@@ -164,6 +173,10 @@ class Site:
                             latest.page_at.timestamp())
         if path == data.FEED_PATH:
             return self._feed(now)
+        if path not in self._static:
+            page = self.archive.release_page(path)
+            if page is not None:  # synthetic, built once per path
+                self._static[path] = _Content(page, data.CONTENT_TYPES["html"], self._started)
         return self._static.get(path)
 
     def _feed(self, now: float) -> _Content:

@@ -60,6 +60,11 @@ def test_history_and_export_cover_every_vintage(database, advance):
         store_snapshot(s, dataclasses.replace(fetched, body=b"v2"), dataclasses.replace(
             record, figures=(dataclasses.replace(record.figures[0], value=1.4),)))
     with database.session() as s:
-        assert [r.figure.value for r in history(s, "real_gdp")] == [1.4]
-        assert [r.figure.value for r in history(s, "real_gdp", vintages=True)] == [1.5, 1.4]
-        assert len(export_figures(s)) == 3
+        q2 = [r.figure.value for r in history(s, "real_gdp") if r.figure.period == "2026Q2"]
+        assert q2 == [1.4]
+        every = history(s, "real_gdp", vintages=True)
+        assert [r.figure.value for r in every if r.figure.period == "2026Q2"] == [1.5, 1.4]
+        # each vintage also restates Q1 (2.1): a figure of that period, estimate "revised"
+        q1 = [(r.figure.value, r.figure.estimate) for r in every if r.figure.period == "2026Q1"]
+        assert q1 == [(2.1, "revised"), (2.1, "revised")]
+        assert len(export_figures(s)) == 5

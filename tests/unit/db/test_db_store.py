@@ -27,7 +27,7 @@ def test_same_snapshot_twice_leaves_one_row_each(database, advance):
     with database.session() as s:
         assert count(s, Release) == 1
         assert count(s, Snapshot) == 1
-        assert count(s, Figure) == 2
+        assert count(s, Figure) == 3  # two headline figures + Q1 restated by real GDP
         assert count(s, Event) == 1
 
 

@@ -48,8 +48,12 @@ def test_period_start(period, start):
 
 
 def test_each_statement_is_a_point_and_the_line_follows_the_latest():
-    rows = [gdp("2026Q2", "second", 1.3, 27, ("2026Q1", 2.1)),  # given out of order
+    # as db.queries.history returns them: each release's restatement of Q1 is a stored
+    # "revised" figure of Q1 (db.store.restatements); given out of order
+    rows = [gdp("2026Q2", "second", 1.3, 27, ("2026Q1", 2.1)),
+            gdp("2026Q1", "revised", 2.1, 27),
             gdp("2026Q2", "advance", 1.5, 0, ("2026Q1", 2.1)),
+            gdp("2026Q1", "revised", 2.1, 0),
             gdp("2026Q1", "third", 2.0, -35)]
 
     series = build_series("real_gdp", rows)

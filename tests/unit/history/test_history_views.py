@@ -73,7 +73,8 @@ def test_figure_history_holds_every_vintage(stored):
         every = export_figures(session)
 
     rows = _rows(stored, "SELECT value, is_current, source FROM figure_history "
-                         "WHERE indicator = 'real_gdp' ORDER BY fetched_at")
+                         "WHERE indicator = 'real_gdp' AND period = '2026Q2' "
+                         "ORDER BY fetched_at")
 
     assert len(_rows(stored, "SELECT * FROM figure_history")) == len(every)
     assert rows == [(1.5, 0, "page"), (1.7, 1, "page")]
