@@ -275,3 +275,18 @@ class Subscription:
     secret: str | None = None  # HMAC key for webhooks
     active: bool = True
     format: str = "full"  # FORMATS: the whole message, or one line
+
+
+@dataclass(frozen=True)
+class StoredPage:
+    """A release's current page vintage as stored: the raw bytes to re-extract, and the
+    figures the extractors of the time found in them (for ``bea-tracker audit``)."""
+
+    release_id: int
+    snapshot_id: int
+    url: str
+    title: str
+    fetched_at: datetime
+    body: bytes
+    extraction: str
+    figures: tuple[FigureRecord, ...] = ()

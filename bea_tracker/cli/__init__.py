@@ -5,7 +5,15 @@ stderr). ``group`` holds the command group; each module below attaches one comma
 commands to it when imported here.
 """
 
-from bea_tracker.cli import alerts, demo, history, poll, query, run  # noqa: F401 - registers
+from bea_tracker.cli import (  # noqa: F401 - registers
+    alerts,
+    audit,
+    demo,
+    history,
+    poll,
+    query,
+    run,
+)
 from bea_tracker.cli.group import main
 
 __all__ = ["main"]
