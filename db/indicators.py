@@ -291,9 +291,18 @@ def closest(key: str, n: int = 3) -> list[str]:
 
 
 def markdown_table() -> str:
-    """The README's indicator table, generated from the catalogue (a test keeps them equal)."""
-    lines = ["| family | key | label | units |", "|---|---|---|---|"]
+    """The README's family and indicator tables, generated from the catalogue (a test keeps
+    README.md equal to this; regenerate with ``python -m db.indicators``)."""
+    lines = ["| family | releases |", "|---|---|"]
+    lines += [f"| `{name}` | {text} |" for name, text in FAMILIES.items()]
+    lines += ["", "| family | key | label | units |", "|---|---|---|---|"]
     for family in FAMILIES:
         for ind in of_family(family):
-            lines.append(f"| {family} | `{ind.key}` | {ind.label} | {', '.join(ind.units)} |")
+            also = "".join(f" (also `{a}`)" for a in ind.aliases)
+            lines.append(f"| {family} | `{ind.key}`{also} | {ind.label} | "
+                         f"{', '.join(ind.units)} |")
     return "\n".join(lines)
+
+
+if __name__ == "__main__":  # print the README block
+    print(markdown_table())
