@@ -13,7 +13,8 @@ def insert_ignoring_duplicates(session: Session, table: Table, rows: list[dict[s
     """Insert rows, silently skipping any that violate a unique constraint.
 
     Returns how many rows were inserted. Idempotent writes lean on this, so a redone poll or
-    a restarted matcher never creates a second row.
+    a restarted matcher never creates a second row. The count comes from RETURNING, not
+    ``rowcount``: psycopg reports -1 for an executemany, which read as "nothing inserted".
     """
     if not rows:
         return 0
@@ -24,8 +25,10 @@ def insert_ignoring_duplicates(session: Session, table: Table, rows: list[dict[s
         stmt = postgresql.insert(table).on_conflict_do_nothing()
     else:  # pragma: no cover - only the two supported dialects
         raise NotImplementedError(f"no insert-ignore for dialect {name}")
-    result = session.execute(stmt, rows)
-    return max(result.rowcount or 0, 0)
+    key = list(table.primary_key.columns)
+    if len(rows) == 1:  # a single execute: no executemany, and one round trip
+        return len(session.execute(stmt.values(rows[0]).returning(*key)).all())
+    return len(session.execute(stmt.returning(*key), rows).all())
 
 
 def integrity_check(session: Session) -> str:

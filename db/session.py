@@ -36,6 +36,31 @@ def _on_sqlite_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBA
     cursor.close()
 
 
+def safe_url(url: str) -> str:
+    """The URL as it may be shown: any password replaced by ``***`` (status, logs, errors)."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy can read: show only its scheme
+        return url.split(":", 1)[0] + ":..." if ":" in url else "<database url>"
+
+
+def scrub(text: str, url: str) -> str:
+    """``text`` (an error message) with the URL's password, if any, replaced by ``***``."""
+    try:
+        password = make_url(url).password
+    except Exception:
+        return text
+    return text.replace(str(password), "***") if password else text
+
+
+def driver_url(url: str) -> str:
+    """``postgresql://`` means psycopg 3 here (SQLAlchemy's default would be psycopg2)."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
 def _sqlite_file(database: str) -> None:
     """A SQLite path must name a file whose folder exists or can be made."""
     path = Path(database).expanduser()
@@ -59,6 +84,10 @@ def make_engine(url: str) -> Engine:
 
     try:
         parsed = make_url(url)
+        if parsed.drivername in ("postgresql", "postgres"):
+            # psycopg 3 (the postgres extra); SQLAlchemy's default would be psycopg2
+            parsed = parsed.set(drivername="postgresql+psycopg")
+            url = parsed.render_as_string(hide_password=False)
     except ArgumentError:
         raise DatabaseUrlError(f"not a database URL: {url!r} (e.g. sqlite:///path/to/file.db "
                                "or postgresql://user@host/dbname)") from None
@@ -73,7 +102,7 @@ def make_engine(url: str) -> Engine:
             )
             event.listen(engine, "connect", _on_sqlite_connect)
             return engine
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
     except NoSuchModuleError:
         raise DatabaseUrlError(f"unknown database kind {parsed.drivername!r} (use sqlite or "
                                "postgresql)") from None

@@ -16,9 +16,41 @@ from db.session import Database
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL cluster, started the first time a test asks for PostgreSQL."""
+    from tests.support.postgres import PgCluster, missing_reason, skip_or_fail
+
+    reason = missing_reason()
+    if reason:
+        skip_or_fail(reason)
+    cluster = PgCluster()
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.stop()
+
+
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'bea.db'}"
+def backend() -> str:
+    """The database backend of a test: SQLite, unless a folder's conftest parametrises it
+    over ``BACKENDS`` (the database, notifier and daemon tests run on both)."""
+    return "sqlite"
+
+
+@pytest.fixture
+def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A fresh database for this test, migrated to head on PostgreSQL (a template copy);
+    on SQLite a file path (commands create and migrate it)."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'bea.db'}"
+    return request.getfixturevalue("pg_cluster").new_database()
+
+
+@pytest.fixture
+def db_url(database_url: str) -> str:
+    return database_url
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import pytest
 
 from db.records import FigureRecord, ReleaseRecord
 from db.store import Fetched
+from tests.support.backends import BACKENDS
 
 EDT = timezone(timedelta(hours=-4))
 ADVANCE_URL = "https://www.bea.gov/news/2026/gdp-advance-estimate-2nd-quarter-2026"
@@ -51,3 +52,9 @@ def second() -> tuple[Fetched, ReleaseRecord]:
         Fetched(SECOND_URL, b"<html>second page</html>", released + timedelta(seconds=5)),
         gdp_record(SECOND_URL, "second", 1.5, released),
     )
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Every database test runs on SQLite and on a real PostgreSQL server."""
+    return request.param

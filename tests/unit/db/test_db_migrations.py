@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from db.migrate import upgrade
 from db.models import Base
+from tests.support.backends import sqlite_only
 
 
 def test_models_match_migrations(database):
@@ -19,6 +20,7 @@ def test_upgrade_is_idempotent(database):
     assert upgrade(database.engine) is False
 
 
+@sqlite_only
 def test_sqlite_pragmas(database):
     with database.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
