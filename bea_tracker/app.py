@@ -15,13 +15,18 @@ logger = logging.getLogger(__name__)
 class App:
     """What every command needs; nothing is loaded until a command asks for it."""
 
-    def __init__(self, config_path: str | None = None, log_level: str | None = None) -> None:
+    def __init__(self, config_path: str | None = None, log_level: str | None = None,
+                 database_url: str | None = None) -> None:
         self.config_path = config_path
         self.log_level = log_level
+        self.database_url = database_url
 
     @cached_property
     def config(self) -> AppConfig:
         config = load_config(self.config_path)
+        if self.database_url:  # --database-url / BEA_TRACKER_DATABASE_URL win over the file
+            config = config.model_copy(update={
+                "database": config.database.model_copy(update={"url": self.database_url})})
         setup_logging(self.log_level or config.logging.level, config.logging.format)
         return config
 
@@ -35,7 +40,7 @@ class App:
         from sqlalchemy.exc import SQLAlchemyError
 
         from db.migrate import upgrade
-        from db.session import Database, DatabaseUnavailable, DatabaseUrlError
+        from db.session import Database, DatabaseUnavailable, DatabaseUrlError, scrub
 
         url = self.config.database.resolved_url()
         try:
@@ -47,9 +52,15 @@ class App:
         except SQLAlchemyError as exc:
             database.dispose()
             reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-            raise DatabaseUnavailable(
-                f"cannot open the database {safe_url(url)}: {reason}") from None
+            raise DatabaseUnavailable(scrub(
+                f"cannot open the database {safe_url(url)}: {reason}", url)) from None
         return database
+
+    def close(self) -> None:
+        """Close the database's pooled connections (a command in a long-lived process, such
+        as a test, must not leave PostgreSQL connections open)."""
+        if "db" in self.__dict__:
+            self.db.dispose()
 
 
 def safe_url(url: str) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from db.events import append_event
 from db.models import HttpValidator, PollLog, SourceHealth
 from db.records import EVENT_SOURCE_PROBLEM
-from db.types import utcnow
+from db.types import fit, utcnow
 
 
 def get_validators(session: Session, url: str) -> HttpValidator | None:
@@ -21,6 +21,8 @@ def get_validators(session: Session, url: str) -> HttpValidator | None:
 def save_validators(
     session: Session, url: str, etag: str | None, last_modified: str | None, sha256: str | None
 ) -> None:
+    etag = fit(etag, HttpValidator.etag)
+    last_modified = fit(last_modified, HttpValidator.last_modified)
     row = session.get(HttpValidator, url)
     if row is None:
         session.add(
@@ -53,8 +55,10 @@ def log_poll(
     """Log one HTTP poll; a body that could not be used is kept, compressed."""
     session.add(
         PollLog(
-            url=url, kind=kind, started_at=started_at, duration_ms=duration_ms, status=status,
-            not_modified=not_modified, etag=etag, last_modified=last_modified, size=size,
+            url=fit(url, PollLog.url), kind=kind, started_at=started_at,
+            duration_ms=duration_ms, status=status, not_modified=not_modified,
+            etag=fit(etag, PollLog.etag), last_modified=fit(last_modified, PollLog.last_modified),
+            size=size,
             error=error,
             raw_zlib=zlib.compress(unusable_body) if unusable_body is not None else None,
         )

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from db.events import append_event
 from db.models import ScheduleEventRow
 from db.records import EVENT_SCHEDULE_CHANGE, ScheduleRecord
-from db.types import utcnow
+from db.types import fit, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,8 @@ def schedule_key(
 ) -> tuple[str, str, int]:
     """(title, period, key_year) identifies a scheduled release; a period that names no
     year ("Annual Update") is keyed with the year of its date, so two years stay apart."""
-    period = period or ""
+    title = fit(title, ScheduleEventRow.title) or ""
+    period = fit(period or "", ScheduleEventRow.period) or ""
     key_year = starts_at.year if starts_at is not None and not _YEAR.search(period) else 0
     return title, period, key_year
 
@@ -91,10 +92,11 @@ def store_schedule(
         if event_id:
             update.event_ids.append(event_id)
     for item in schedule.unscheduled:
-        key = (item.title, "", 0)
+        key = (fit(item.title, ScheduleEventRow.title) or "", "", 0)
         if key not in existing:
             row = ScheduleEventRow(
-                title=item.title, period="", key_year=0, starts_at=None, note=item.note,
+                title=key[0], period="", key_year=0, starts_at=None,
+                note=fit(item.note, ScheduleEventRow.note),
                 first_seen_at=now, updated_at=now,
             )
             session.add(row)

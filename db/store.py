@@ -27,7 +27,7 @@ from db.records import (
     ReleaseRecord,
     Revision,
 )
-from db.types import utcnow
+from db.types import fit, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -67,13 +67,16 @@ def get_or_create_release(
 ) -> tuple[Release, bool]:
     """The release at ``url``; created (race-free, via the unique URL) when unknown."""
     now = utcnow()
+    if len(url) > (Release.url.type.length or len(url)):
+        raise ValueError(f"release URL longer than {Release.url.type.length} characters: "
+                         f"{url[:80]}...")
     created = insert_ignoring_duplicates(
         session,
         Release.__table__,
         [
             {
                 "url": url,
-                "title": title,
+                "title": fit(title, Release.title),
                 "extraction": "pending",
                 "history": history,
                 "created_at": now,
@@ -153,12 +156,12 @@ def _insert_snapshot(
                 "release_id": release_id,
                 "kind": kind,
                 "sha256": fetched.sha256,
-                "url": fetched.url,
+                "url": fit(fetched.url, Snapshot.url),
                 "fetched_at": fetched.fetched_at,
                 "http_status": fetched.http_status,
-                "etag": fetched.etag,
-                "last_modified": fetched.last_modified,
-                "content_type": fetched.content_type,
+                "etag": fit(fetched.etag, Snapshot.etag),
+                "last_modified": fit(fetched.last_modified, Snapshot.last_modified),
+                "content_type": fit(fetched.content_type, Snapshot.content_type),
                 "size": len(fetched.body),
                 "raw_zlib": zlib.compress(fetched.body, 6),
                 "extraction": record.extraction,
@@ -216,9 +219,11 @@ def _update_release_metadata(release: Release, record: ReleaseRecord, kind: str)
         return
     from_page = kind == KIND_PAGE
     if from_page or not release.title:
-        release.title = record.title or release.title
+        release.title = fit(record.title, Release.title) or release.title
     for attr in ("released_at", "release_number", "lead", "next_release", "series"):
         value = getattr(record, attr)
+        if isinstance(value, str):
+            value = fit(value, getattr(Release, attr))
         if value is not None and (from_page or getattr(release, attr) is None):
             setattr(release, attr, value)
 
@@ -242,7 +247,7 @@ def _mark_seen(release: Release, kind: str, at: datetime, guid: str | None) -> N
         if release.feed_first_seen_at is None:
             release.feed_first_seen_at = at
         if guid:
-            release.guid = guid
+            release.guid = fit(guid, Release.guid)
 
 
 def store_snapshot(

@@ -36,3 +36,20 @@ class UTCDateTime(TypeDecorator[datetime]):
 def utcnow() -> datetime:
     """The current time, aware, in UTC."""
     return datetime.now(timezone.utc)
+
+
+def fit(value: str | None, column: Any) -> str | None:
+    """``value`` cut to the size of its String column (a model attribute such as
+    ``Release.title``).
+
+    PostgreSQL refuses a longer value (StringDataRightTruncation) where SQLite stores it
+    whole, so one overlong feed title failed every poll on PostgreSQL. Text beyond the size
+    is display text (titles, notes, headers); the raw page or item is kept in full in its
+    snapshot, so nothing is lost. Keys that must stay distinct (URLs) are not cut here.
+    """
+    if value is None:
+        return None
+    length = getattr(column.type, "length", None)
+    if length is None or len(value) <= length:
+        return value
+    return value[: length - 1] + "\u2026"

@@ -193,13 +193,20 @@ class Poller:
             summary.pages = await self.crawl(self._requests(work, summary))
             for outcome in summary.pages:
                 summary.event_ids += outcome.event_ids
-        summary.event_ids += await asyncio.to_thread(
+        events, failed = await asyncio.to_thread(
             self._store_items, work, result.started_at, summary.baseline)
+        summary.event_ids += events
         clean = well_formed(result.body)
         error = None if clean else "; ".join(feed.problems) or "feed is not well-formed XML"
-        # A malformed body's validators are not kept: the next poll reads the feed again.
-        event = await asyncio.to_thread(self._record_fetch, result, FEED, usable=clean,
-                                        error=error, keep_body=bool(feed.problems))
+        if failed:
+            error = "; ".join(filter(None, [error, f"{len(failed)} of {len(work)} items could "
+                                            f"not be stored: {failed[0]}"]))
+            summary.error = error
+        # A malformed body's validators are not kept, nor those of a feed some of whose
+        # items could not be stored: the next poll reads the feed again.
+        event = await asyncio.to_thread(self._record_fetch, result, FEED,
+                                        usable=clean and not failed, error=error,
+                                        keep_body=bool(feed.problems or failed))
         summary.event_ids += [event] if event else []
 
     def _requests(self, items: list[FeedItem], summary: PollSummary) -> list[PageRequest]:
@@ -243,19 +250,28 @@ class Poller:
             return new_or_changed(session, items)
 
     def _store_items(self, items: list[FeedItem], fetched_at: datetime,
-                     baseline: bool) -> list[int]:
+                     baseline: bool) -> tuple[list[int], list[str]]:
+        """Store each item in its own transaction: one the database refuses is logged and
+        counted (the poll then fails) and never stops the items after it."""
         events: list[int] = []
+        failed: list[str] = []
         for item in items:
-            with self.database.unit_of_work() as session:
-                result = store_snapshot(
-                    session,
-                    Fetched(url=self.settings.feed_url, body=item_bytes(item),
-                            fetched_at=fetched_at, content_type="application/json"),
-                    item_record(item), kind=KIND_FEED_ITEM, release_url=item.link,
-                    guid=item.guid, baseline=baseline,
-                )
+            try:
+                with self.database.unit_of_work() as session:
+                    result = store_snapshot(
+                        session,
+                        Fetched(url=self.settings.feed_url, body=item_bytes(item),
+                                fetched_at=fetched_at, content_type="application/json"),
+                        item_record(item), kind=KIND_FEED_ITEM, release_url=item.link,
+                        guid=item.guid, baseline=baseline,
+                    )
                 events += result.event_ids
-        return events
+            except Exception as exc:  # the database refused this item; the rest go on
+                reason = f"{item.link or item.guid}: {type(exc).__name__}: " + \
+                    str(exc).splitlines()[0][:300]
+                logger.error("feed item not stored: %s", reason)
+                failed.append(reason)
+        return events, failed
 
     async def poll_schedule(self) -> str:
         """Refresh the schedule from the ICS calendar, falling back to the HTML table."""

@@ -61,6 +61,11 @@ class BeaGroup(click.Group):
             click.echo(f"error: {exc}", err=True)
             ctx.exit(1)
         except Exception as exc:  # the last resort: one line, the traceback in the log
+            from sqlalchemy.exc import DBAPIError
+
+            if isinstance(exc, DBAPIError) and isinstance(ctx.obj, App):
+                click.echo(f"error: {_database_error(ctx.obj, exc)}", err=True)
+                ctx.exit(1)
             logger.debug("unexpected failure", exc_info=True)
             click.echo(f"error: unexpected {type(exc).__name__}: {exc} (run with --log-level "
                        "DEBUG for the details)", err=True)
@@ -72,14 +77,22 @@ class BeaGroup(click.Group):
     "--config", "config_path", envvar="BEA_TRACKER_CONFIG", type=click.Path(dir_okay=False),
     help="Config file (default: ./config.yaml if present, else built-in defaults).",
 )
+@click.option(
+    "--database-url", envvar="BEA_TRACKER_DATABASE_URL", metavar="URL",
+    help="Database URL (overrides database.url; e.g. postgresql://user@host/db). "
+         "Env: BEA_TRACKER_DATABASE_URL.",
+)
 @click.option("--log-level", default=None, type=click.Choice(LOG_LEVELS, case_sensitive=False),
               help="Log level (default: logging.level in the config, else INFO).")
 @click.version_option(package_name="bea-tracker")
 @click.pass_context
-def main(ctx: click.Context, config_path: str | None, log_level: str | None) -> None:
+def main(ctx: click.Context, config_path: str | None, database_url: str | None,
+         log_level: str | None) -> None:
     """Track U.S. Bureau of Economic Analysis releases: poll, extract, keep every
     revision, and alert subscribers by e-mail, Slack and webhook."""
-    ctx.obj = App(config_path, log_level.upper() if log_level else None)
+    ctx.obj = App(config_path, log_level.upper() if log_level else None,
+                  database_url=database_url)
+    ctx.call_on_close(ctx.obj.close)
 
 
 @main.command()
@@ -91,3 +104,14 @@ def init(app: App) -> None:
     url = app.config.database.resolved_url()
     app.db  # noqa: B018 - creating it applies the migrations
     click.echo(f"database ready at schema {HEAD_REVISION}: {safe_url(url)}")
+
+
+def _database_error(app: App, exc: Exception) -> str:
+    """One line naming the database (password hidden) and what went wrong."""
+    from db.session import scrub
+
+    url = app.config.database.resolved_url()
+    cause = getattr(exc, "orig", None) or exc
+    first = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+    return scrub(f"database {safe_url(url)}: {type(cause).__name__}: {first}", url)
+

@@ -11,13 +11,20 @@ from db.latency import latest_latency
 from db.outbox import counts_by_status
 from db.polls import last_poll
 from db.schedule_store import upcoming_events
-from db.session import Database
+from db.session import Database, safe_url
 
 STALE_AFTER = timedelta(seconds=30)
 
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def _shown(url: str) -> str:
+    """A SQLite file as its path; any other URL with its password hidden."""
+    if url.startswith("sqlite:///"):
+        return url.split("///", 1)[1]
+    return safe_url(url)
 
 
 def collect_status(database: Database, config: AppConfig) -> dict[str, Any]:
@@ -54,7 +61,7 @@ def collect_status(database: Database, config: AppConfig) -> dict[str, Any]:
         },
         "outbox": outbox,
         "last_release_latency": latency,
-        "database": config.database.resolved_url().split("///")[-1],
+        "database": _shown(config.database.resolved_url()),
     }
 
 
