@@ -49,6 +49,14 @@ def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -
 
 
 @pytest.fixture
+def empty_database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A database with nothing in it, not even the schema (for migration tests)."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'empty.db'}"
+    return request.getfixturevalue("pg_cluster").new_database(migrated=False)
+
+
+@pytest.fixture
 def db_url(database_url: str) -> str:
     return database_url
 

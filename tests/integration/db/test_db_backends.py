@@ -140,5 +140,6 @@ def test_the_password_is_never_printed(backend, request, tmp_path):
         assert "bea:***@127.0.0.1" in init.stdout
         assert json.loads(status.stdout)["database"].startswith("postgresql+psycopg://bea:***@")
         assert down.returncode == 1
-        assert down.stderr.startswith("error: database postgresql://bea:***@127.0.0.1:9/")
+        assert down.stderr.startswith(
+            "error: cannot open the database postgresql://bea:***@127.0.0.1:9/")
         assert len(down.stderr.strip().splitlines()) == 1

@@ -9,7 +9,8 @@ from db.migrate import HEAD_REVISION, alembic_config, current_revision, upgrade
 from db.session import Database
 
 
-def test_upgrade_from_0003_keeps_subscriptions_and_gives_them_the_full_format(db_url):
+def test_upgrade_from_0003_keeps_subscriptions_and_gives_them_the_full_format(empty_database_url):
+    db_url = empty_database_url
     db = Database(db_url)
     try:
         cfg = alembic_config(db_url)
@@ -19,7 +20,7 @@ def test_upgrade_from_0003_keeps_subscriptions_and_gives_them_the_full_format(db
         with db.engine.begin() as conn:
             conn.execute(text(
                 "INSERT INTO subscriptions (kind, target, name, filter, digest, secret, active,"
-                " created_at) VALUES ('email', 'a@example.org', 'desk', '{}', NULL, NULL, 1,"
+                " created_at) VALUES ('email', 'a@example.org', 'desk', '{}', NULL, NULL, true,"
                 " '2026-11-01 00:00:00')"
             ))
         assert current_revision(db.engine) == "0003"
