@@ -168,6 +168,9 @@ class DeliveryConfig(_Section):
     backoff_max: Interval = 3600
     concurrency: int = Field(16, ge=1, le=256)
     lease: Interval = 120
+    # subscription targets on loopback, private, link-local or reserved addresses are
+    # refused unless this is true (your own receivers, local tests, the demo)
+    allow_private_targets: bool = False
     digest_time: time = time(8, 0)
     timezone: str = "America/New_York"
 

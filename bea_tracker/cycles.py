@@ -18,6 +18,7 @@ from bea_tracker.wiring import (
     crawl_settings,
     delivery_policy,
     digest_due,
+    fetch_client,
     make_crawl_runner,
     scraper_settings,
 )
@@ -27,21 +28,19 @@ from notifier.matching import match_events
 logger = logging.getLogger(__name__)
 
 
-def build_poller(app: App, client):  # noqa: ANN001, ANN201 - httpx client -> Poller
+def build_poller(app: App, client):  # noqa: ANN001, ANN201 - FetchClient -> Poller
+    """A poller whose fetches and crawls share the client's policy."""
     from scraper.poller import Poller
 
     return Poller(app.db, scraper_settings(app.config), client,
-                  make_crawl_runner(crawl_settings(app.config)))
+                  make_crawl_runner(crawl_settings(client.policy)))
 
 
 async def poll_cycle(app: App, notify_existing: bool = False,
                      schedule: bool = True) -> list[str]:
     """Refresh the schedule, poll the feed, crawl and store; return summary lines."""
-    from scraper.fetch import make_client
-
-    config = app.config
     lines = []
-    async with make_client(config.bea.user_agent, config.polling.timeout) as client:
+    async with fetch_client(app.config) as client:
         poller = build_poller(app, client)
         if schedule:
             lines.append(await poller.poll_schedule())

@@ -20,6 +20,22 @@ from notifier.errors import TransientSendError
 from notifier.settings import DeliveryContext
 
 
+def fetch_policy(config: AppConfig):  # noqa: ANN201 - scraper.fetch.FetchPolicy
+    """What any fetch may do: http(s) on ``bea.allowed_hosts``, ``polling.timeout`` for the
+    whole request, the one size cap."""
+    from scraper.fetch import FetchPolicy
+
+    return FetchPolicy(allowed_hosts=tuple(config.bea.allowed_hosts),
+                       user_agent=config.bea.user_agent, deadline=config.polling.timeout)
+
+
+def fetch_client(config: AppConfig):  # noqa: ANN201 - scraper.fetch.FetchClient
+    """The one client every fetch path uses (feed, schedule, probe, backfill, crawl policy)."""
+    from scraper.fetch import FetchClient
+
+    return FetchClient(fetch_policy(config))
+
+
 def scraper_settings(config: AppConfig):  # noqa: ANN201 - scraper.poller.ScraperSettings
     from scraper.poller import ScraperSettings
 
@@ -29,17 +45,15 @@ def scraper_settings(config: AppConfig):  # noqa: ANN201 - scraper.poller.Scrape
         schedule_url=bea.schedule_url,
         schedule_ics_url=bea.schedule_ics_url,
         base_url=bea.base_url,
-        allowed_hosts=tuple(bea.allowed_hosts),
-        user_agent=bea.user_agent,
-        timeout=polling.timeout,
         failure_threshold=polling.failure_threshold,
     )
 
 
-def crawl_settings(config: AppConfig) -> dict:
+def crawl_settings(policy) -> dict:  # noqa: ANN001 - scraper.fetch.FetchPolicy
+    """Scrapy settings from the same policy as the client (hosts, schemes, deadline, cap)."""
     from scraper.crawl.settings import crawl_settings as build
 
-    return build(config.bea.user_agent, config.polling.timeout, tuple(config.bea.allowed_hosts))
+    return build(policy)
 
 
 def make_crawl_runner(settings: dict[str, Any]):  # noqa: ANN201 - AsyncCrawlerRunner
@@ -86,6 +100,7 @@ def context_factory(config: AppConfig, transport: httpx.BaseTransport | None) ->
         except SecretMissing as exc:
             raise TransientSendError(str(exc)) from None
         return DeliveryContext(settings=settings, timeout=config.polling.timeout,
-                               user_agent=config.bea.user_agent, http_transport=transport)
+                               user_agent=config.bea.user_agent, http_transport=transport,
+                               link_hosts=tuple(config.bea.allowed_hosts))
 
     return context_for

@@ -24,6 +24,7 @@ from db.records import EventRecord, Subscription
 from db.session import Database
 from notifier.channels import get_channel
 from notifier.errors import PermanentSendError, SendError, TransientSendError
+from notifier.links import safe_links
 from notifier.settings import DeliveryContext
 from notifier.subscriptions import get_subscriptions
 
@@ -105,9 +106,8 @@ def _jobs(session, leases: list[Lease]) -> list[Job]:  # noqa: ANN001 - Session
 
 def _send(job: Job, context_for: ContextFactory) -> None:
     context = context_for(job.subscription.kind)
-    get_channel(job.subscription.kind).deliver(
-        job.subscription, job.events, job.send_id, context
-    )
+    events = safe_links(job.events, context.link_hosts)
+    get_channel(job.subscription.kind).deliver(job.subscription, events, job.send_id, context)
 
 
 Outcome = tuple[Job, SendError | None]

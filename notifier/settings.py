@@ -35,4 +35,6 @@ class DeliveryContext:
     settings: object | None = field(default=None, repr=False)
     timeout: float = DEFAULT_TIMEOUT
     user_agent: str = DEFAULT_USER_AGENT
+    # hosts a release link may point at in an alert (``bea.allowed_hosts``); None = any
+    link_hosts: tuple[str, ...] | None = None
     http_transport: httpx.BaseTransport | None = field(default=None, repr=False, compare=False)

@@ -8,7 +8,8 @@ must decide what to do with a document or a fetch::
      +-- DocumentError            a document could not be used
      |    +-- UnrecognisedDocument   not a feed, release page, schedule page or ICS file
      +-- FetchError               the network half could not get a document
-          +-- HostNotAllowed         a URL outside the configured BEA hosts
+          +-- HostNotAllowed         not an http(s) URL on the configured BEA hosts
+          +-- BodyTooLarge           a body past the size cap (after decoding)
 
 Catch ``ScraperError`` at the job boundary, log it with ``exc_info`` and record a
 ``source_problem``; the daemon keeps running.
@@ -38,4 +39,8 @@ class FetchError(ScraperError):
 
 
 class HostNotAllowed(FetchError):
-    """A URL points outside ``bea.allowed_hosts``; it is never fetched."""
+    """A URL points outside ``bea.allowed_hosts`` (or is not http/https); never fetched."""
+
+
+class BodyTooLarge(FetchError):
+    """A response larger than we are willing to hold, counted after decoding."""

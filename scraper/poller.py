@@ -2,7 +2,8 @@
 
 All database work runs in worker threads so the event loop (shared with the scheduler and
 the senders in the daemon) never blocks. Nothing here reads config: the application hands
-in a :class:`ScraperSettings`.
+in a :class:`ScraperSettings` and a :class:`scraper.fetch.FetchClient` that carries the
+fetch policy (hosts, schemes, deadline, size cap).
 
 A feed poll, in order: GET the feed; crawl the pages of new or changed items (links to
 hosts outside ``allowed_hosts`` are logged and skipped); store the items; only then log the
@@ -18,8 +19,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-import httpx
-
 from db.polls import get_validators, log_poll, note_source_result, save_validators
 from db.records import FeedItem, FeedRecord
 from db.schedule_store import store_schedule
@@ -34,7 +33,7 @@ from scraper.feed_items import (
     well_formed,
 )
 from scraper.feed_parse import parse_feed
-from scraper.fetch import FetchResult, conditional_get, host_allowed
+from scraper.fetch import FetchClient, FetchResult
 from scraper.page_store import CrawlOutcome, PageSink
 from scraper.schedule import parse_schedule_html, parse_schedule_ics
 
@@ -50,9 +49,6 @@ class ScraperSettings:
     schedule_url: str
     schedule_ics_url: str
     base_url: str
-    allowed_hosts: tuple[str, ...]
-    user_agent: str
-    timeout: float
     failure_threshold: int = 3
 
 
@@ -98,7 +94,7 @@ class Poller:
     """Polls one BEA (real or local) into one database."""
 
     def __init__(self, database: Database, settings: ScraperSettings,
-                 client: httpx.AsyncClient, runner) -> None:  # noqa: ANN001 - Scrapy runner
+                 client: FetchClient, runner) -> None:  # noqa: ANN001 - Scrapy runner
         self.database = database
         self.settings = settings
         self.client = client
@@ -111,8 +107,7 @@ class Poller:
                 return (row.etag, row.last_modified) if row else (None, None)
 
         etag, last_modified = await asyncio.to_thread(validators)
-        return await conditional_get(self.client, url, etag, last_modified,
-                                     allowed_hosts=self.settings.allowed_hosts)
+        return await self.client.get(url, etag, last_modified)
 
     def _record_fetch(self, result: FetchResult, kind: str, *, usable: bool,
                       error: str | None = None, keep_body: bool = False) -> int | None:
@@ -215,8 +210,9 @@ class Poller:
         for item in items:
             if not item.link:
                 continue
-            if not host_allowed(item.link, self.settings.allowed_hosts):
-                logger.warning("skipping %s: host not in bea.allowed_hosts", item.link)
+            reason = self.client.policy.refusal(item.link)
+            if reason:
+                logger.warning("skipping %s: %s", item.link, reason)
                 summary.skipped.append(item.link)
                 continue
             pages.append(PageRequest(item.link, guid=item.guid, title=item.title))
@@ -227,7 +223,7 @@ class Poller:
         crawled = {outcome.url for outcome in summary.pages}
         pending = await asyncio.to_thread(self._pending)
         pages = [PageRequest(p.url, guid=p.guid, title=p.title) for p in pending
-                 if p.url not in crawled and host_allowed(p.url, self.settings.allowed_hosts)]
+                 if p.url not in crawled and self.client.allows(p.url)]
         if pages:
             logger.info("asking again for %d page(s) still missing: %s", len(pages),
                         ", ".join(p.url for p in pages))

@@ -2,7 +2,7 @@
 
 BEA's feed changes a minute or two after a release goes live; its page URL follows a
 fixed rule from the title (``scraper.urls``), so during the burst window we request the
-predicted page (conditional GET, same client and allowed hosts as every other fetch).
+predicted page (conditional GET, with the same client and policy as every other fetch).
 A 404 before the release is normal and quiet. The first 200 that is a release page with
 the expected title is stored at once; when the feed item arrives later it lands on the
 same release (same URL), so nothing is alerted twice.
@@ -16,13 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import httpx
-
 from db.polls import get_validators, log_poll, save_validators
 from db.session import Database
 from scraper.crawl.spider import PageItem, PageRequest
 from scraper.extract import extract_release
-from scraper.fetch import conditional_get, host_allowed
+from scraper.fetch import FetchClient
 from scraper.page_store import CrawlOutcome, PageSink
 from scraper.urls import predict_release_url, release_slug
 
@@ -54,16 +52,18 @@ def title_matches(expected: str, found: str | None) -> bool:
 
 async def probe_release(
     database: Database,
-    client: httpx.AsyncClient,
+    client: FetchClient,
     target: ProbeTarget,
     *,
     base_url: str,
-    allowed_hosts: tuple[str, ...],
     sink: PageSink,
 ) -> CrawlOutcome | None:
-    """One probe of the predicted page; returns the stored outcome once the page is live."""
+    """One probe of the predicted page; returns the stored outcome once the page is live.
+
+    The client's policy checks the URL and every redirect hop (a 302 to 127.0.0.1 or
+    another host is refused before it is requested)."""
     url = target.url(base_url)
-    if url is None or not host_allowed(url, allowed_hosts):
+    if url is None or not client.allows(url):
         return None
 
     def validators() -> tuple[str | None, str | None]:
@@ -72,7 +72,7 @@ async def probe_release(
             return (row.etag, row.last_modified) if row else (None, None)
 
     etag, last_modified = await asyncio.to_thread(validators)
-    result = await conditional_get(client, url, etag, last_modified)
+    result = await client.get(url, etag, last_modified)
     if result.status != 200:
         if result.status not in (304, 404):
             await asyncio.to_thread(_log, database, result)

@@ -26,9 +26,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bea_tracker.app import App
 from bea_tracker.cycles import build_poller, notify_cycle
 from bea_tracker.daemon.bursts import BurstWindow, appeared, report_missing, upcoming_windows
+from bea_tracker.wiring import fetch_client
 from db import heartbeat
 from db.outbox import next_due_at
-from scraper.fetch import make_client
 from scraper.page_store import PageSink
 from scraper.probe import probe_release
 
@@ -66,7 +66,7 @@ class Daemon:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stop)
         polling = self.config.polling
-        async with make_client(self.config.bea.user_agent, polling.timeout) as client:
+        async with fetch_client(self.config) as client:
             self.client = client
             self.poller = build_poller(self.app, client)
             self.scheduler = AsyncIOScheduler(
@@ -212,7 +212,6 @@ class Daemon:
         if self.config.polling.probe_predicted_urls:
             outcome = await probe_release(
                 self.db, self.client, window.target, base_url=self.config.bea.base_url,
-                allowed_hosts=tuple(self.config.bea.allowed_hosts),
                 sink=PageSink(self.db, failure_threshold=self.config.polling.failure_threshold),
             )
             if outcome is not None and outcome.event_ids:

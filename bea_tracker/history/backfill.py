@@ -293,9 +293,8 @@ class Request:
 
 async def _fetch_feed(client: Any, feed_url: str) -> list[FeedItem]:
     from scraper.feed_parse import parse_feed
-    from scraper.fetch import conditional_get
 
-    result = await conditional_get(client, feed_url)
+    result = await client.get(feed_url)
     if not result.ok:
         raise FeedUnavailable(f"could not fetch the feed {feed_url}: {result.error}")
     feed = parse_feed(result.body)
@@ -311,18 +310,17 @@ async def run_backfill(app: Any, request: Request, reporter: Reporter,
                        interrupt: Interrupt) -> Summary:
     """Fetch the feed, plan, crawl with progress; the summary of what happened."""
     from bea_tracker.cycles import build_poller
-    from scraper.fetch import host_allowed, make_client
+    from bea_tracker.wiring import fetch_client
 
     config = app.config
     summary = Summary(config.bea.feed_url, from_file=len(request.urls))
-    allowed = tuple(config.bea.allowed_hosts)
-    async with make_client(config.bea.user_agent, config.polling.timeout) as client:
+    async with fetch_client(config) as client:
         items = await _fetch_feed(client, config.bea.feed_url)
         chosen = select_items(items, request.selection)
         summary.feed_items, summary.selected = len(items), len(chosen)
         candidates = [i.link for i in chosen] + list(request.urls)
         stored = await asyncio.to_thread(stored_page_urls, app.db, candidates)
-        plan = plan_pages(chosen, request.urls, lambda u: host_allowed(u, allowed), stored)
+        plan = plan_pages(chosen, request.urls, client.allows, stored)
         summary.skipped, summary.to_fetch = plan.skipped, len(plan.pages)
         outcomes = await _crawl(build_poller(app, client), plan.pages, reporter, interrupt)
     for outcome in outcomes:

@@ -13,7 +13,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
-from scraper.fetch import host_allowed
+from scraper.fetch import ALLOWED_SCHEMES, refusal
 
 logger = logging.getLogger(__name__)
 
@@ -62,20 +62,25 @@ class RetryAfterMiddleware:
 
 
 class AllowedHostsMiddleware:
-    """Refuses any request (a redirect hop included) to a host outside ``ALLOWED_HOSTS``.
+    """Refuses any request (a redirect hop included) that is not http(s) on a host in
+    ``ALLOWED_HOSTS``.
 
     The spider only starts requests on allowed hosts; this also stops a redirect that
-    would lead elsewhere, before it is sent.
+    would lead elsewhere (another host, 127.0.0.1, a file: URL), before it is sent.
     """
 
-    def __init__(self, allowed_hosts: tuple[str, ...]) -> None:
+    def __init__(self, allowed_hosts: tuple[str, ...],
+                 schemes: tuple[str, ...] = ALLOWED_SCHEMES) -> None:
         self.allowed_hosts = allowed_hosts
+        self.schemes = schemes
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AllowedHostsMiddleware:
-        return cls(tuple(crawler.settings.getlist("ALLOWED_HOSTS")))
+        schemes = tuple(crawler.settings.getlist("ALLOWED_SCHEMES")) or ALLOWED_SCHEMES
+        return cls(tuple(crawler.settings.getlist("ALLOWED_HOSTS")), schemes)
 
     def process_request(self, request: Request) -> None:
-        if not host_allowed(request.url, self.allowed_hosts):
-            logger.warning("refusing %s: host not in bea.allowed_hosts", request.url)
-            raise IgnoreRequest(f"{request.url}: host not in bea.allowed_hosts")
+        reason = refusal(request.url, self.allowed_hosts, self.schemes)
+        if reason:
+            logger.warning("refusing %s: %s", request.url, reason)
+            raise IgnoreRequest(f"{request.url}: {reason}")

@@ -6,8 +6,12 @@ import ipaddress
 from typing import Any
 from urllib.parse import urlsplit
 
+from scraper.fetch import FetchPolicy
+
 ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
-PAGE_MAX_BYTES = 5 * 1024 * 1024  # a release page is ~50-100 KB; 10 MB must not hurt
+# Only http(s): Scrapy's file, s3, ftp and data handlers are switched off, so a feed link
+# such as file://www.bea.gov/etc/passwd cannot be read even if every other check missed it.
+NO_DOWNLOAD_HANDLERS = {"file": None, "s3": None, "ftp": None, "data": None}
 THROTTLE_START_DELAY = 0.5  # seconds between requests to bea.gov until AutoThrottle learns
 
 
@@ -33,9 +37,7 @@ def throttle_start_delay(allowed_hosts: tuple[str, ...]) -> float:
 
 
 def crawl_settings(
-    user_agent: str,
-    timeout: float,
-    allowed_hosts: tuple[str, ...],
+    policy: FetchPolicy,
     *,
     retry_times: int = 2,
     max_retry_after: float = 60.0,
@@ -43,11 +45,14 @@ def crawl_settings(
     """Settings for :class:`scrapy.crawler.AsyncCrawlerRunner`.
 
     One or two requests at a time per host, AutoThrottle, retries on 5xx/429 that honour
-    Retry-After (capped), timeouts, a body-size cap, and a User-Agent that says who we are.
+    Retry-After (capped), and a User-Agent that says who we are. Hosts, schemes, the
+    deadline (Scrapy's DOWNLOAD_TIMEOUT bounds the whole download) and the size cap (Scrapy
+    applies it to the decompressed body too) come from the same policy as every other fetch.
     """
+    allowed_hosts = policy.allowed_hosts
     return {
         "BOT_NAME": "bea-tracker",
-        "USER_AGENT": user_agent,
+        "USER_AGENT": policy.user_agent,
         "TWISTED_REACTOR": ASYNCIO_REACTOR,
         "ROBOTSTXT_OBEY": True,
         "CONCURRENT_REQUESTS": 4,
@@ -57,9 +62,11 @@ def crawl_settings(
         "AUTOTHROTTLE_START_DELAY": throttle_start_delay(allowed_hosts),
         "AUTOTHROTTLE_MAX_DELAY": 30,
         "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
-        "DOWNLOAD_TIMEOUT": timeout,
-        "DOWNLOAD_MAXSIZE": PAGE_MAX_BYTES,
-        "DOWNLOAD_WARNSIZE": PAGE_MAX_BYTES // 2,
+        "DOWNLOAD_TIMEOUT": policy.deadline,
+        "DOWNLOAD_MAXSIZE": policy.max_bytes,
+        "DOWNLOAD_WARNSIZE": policy.max_bytes // 2,
+        "DOWNLOAD_HANDLERS": NO_DOWNLOAD_HANDLERS,
+        "REDIRECT_MAX_TIMES": policy.max_redirects,
         "RETRY_ENABLED": True,
         "RETRY_TIMES": retry_times,
         "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
@@ -74,5 +81,6 @@ def crawl_settings(
         "TELNETCONSOLE_ENABLED": False,
         "LOG_ENABLED": False,
         "ALLOWED_HOSTS": list(allowed_hosts),
+        "ALLOWED_SCHEMES": list(policy.schemes),
         "HTTPCACHE_ENABLED": False,
     }

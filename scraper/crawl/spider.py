@@ -18,7 +18,7 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from scraper.fetch import host_allowed
+from scraper.fetch import ALLOWED_SCHEMES, refusal
 
 logger = logging.getLogger(__name__)
 
@@ -71,10 +71,12 @@ class ReleaseSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         allowed = tuple(self.settings.getlist("ALLOWED_HOSTS"))
+        schemes = tuple(self.settings.getlist("ALLOWED_SCHEMES")) or ALLOWED_SCHEMES
         for page in self.pages:
-            if not host_allowed(page.url, allowed):
-                logger.warning("skipping %s: host not in bea.allowed_hosts", page.url)
-                yield PageFailure(page, "host not in bea.allowed_hosts")
+            reason = refusal(page.url, allowed, schemes)
+            if reason:
+                logger.warning("skipping %s: %s", page.url, reason)
+                yield PageFailure(page, reason)
                 continue
             yield scrapy.Request(
                 page.url, callback=self.parse_page, errback=self.page_failed,

@@ -122,14 +122,13 @@ def baseline(config_path, database, subscribers) -> None:
     baseline crawls nothing, so it needs no Scrapy and no reactor.
     """
     from bea_tracker.config import load_config
-    from bea_tracker.wiring import scraper_settings
-    from scraper.fetch import make_client
+    from bea_tracker.wiring import fetch_client, scraper_settings
     from scraper.poller import Poller
 
     config = load_config(config_path)
 
     async def first_poll():  # noqa: ANN202 - PollSummary
-        async with make_client(config.bea.user_agent, config.polling.timeout) as client:
+        async with fetch_client(config) as client:
             return await Poller(database, scraper_settings(config), client, None).poll_feed()
 
     summary = asyncio.run(first_poll())

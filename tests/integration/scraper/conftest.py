@@ -38,7 +38,7 @@ def baseline_done(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tracker]
 
 
 FAULTS = ("429", "huge", "huge_streamed", "404", "500")
-HUGE = 12_000_000  # bytes; the crawl refuses anything over 5 MB
+HUGE = 12_000_000  # bytes; every fetch refuses anything over 8 MB (scraper.fetch.MAX_BODY_BYTES)
 
 
 @pytest.fixture(scope="session")

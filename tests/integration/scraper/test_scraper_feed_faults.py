@@ -35,13 +35,13 @@ def test_a_slow_feed_then_a_500_then_200(tracker):
     slow, failed = tracker.poll(), tracker.poll()
 
     assert slow.code == 0, slow.output
-    assert "feed: error (ReadTimeout" in slow.stdout
+    assert "feed: error (DeadlineExceeded: no complete answer within 2 s)" in slow.stdout
     assert failed.code == 0, failed.output
     assert "feed: error (HTTP 500)" in failed.stdout
     assert tracker.releases() == {}
     logged = tracker.poll_log(data.FEED_PATH)
     assert [(p.status, (p.error or "").split(":")[0]) for p in logged] == [
-        (None, "ReadTimeout"), (500, "HTTP 500")]
+        (None, "DeadlineExceeded"), (500, "HTTP 500")]
     assert b"500 Internal Server Error" in raw(logged[1])
 
     recovered = tracker.poll()

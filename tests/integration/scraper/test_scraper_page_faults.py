@@ -15,6 +15,8 @@ from datetime import timedelta
 import pytest
 from scraper_live import publish_gdp
 
+from scraper.fetch import MAX_BODY_BYTES
+
 
 def kinds(release: dict) -> list[str]:  # the ``show --json`` of a release
     return sorted(v["kind"] for v in release["vintages"])
@@ -53,7 +55,7 @@ def test_a_huge_page_is_refused_and_logged(crawled, case):
     path = crawled.paths[case]
     first = crawled.poll_log(path)[0]
     assert first.status is None
-    assert "download max size (5242880" in first.error
+    assert f"download max size ({MAX_BODY_BYTES}" in first.error
     assert f"could not fetch {crawled.bea.url(path)}" in crawled.first.stderr
     assert kinds(crawled.after_a[case]) == ["feed_item"]
     assert crawled.figure(path, "real_gdp", "2026Q2")["value"] == 1.5  # from the feed
