@@ -17,7 +17,9 @@ Tables, and the unique constraints that make duplicates impossible:
 - ``http_validators``: ETag / Last-Modified per polled URL (conditional GET).
 - ``poll_log``: one row per HTTP poll.
 - ``source_health``: consecutive failures per source, for source_problem events.
-- ``daemon_state``: heartbeat and status of the running daemon.
+- ``daemon_state``: heartbeat and status of the running daemon (SQLite's one-daemon claim).
+- ``daemons``: one row per daemon process (host, pid, role, heartbeat); several share a
+  PostgreSQL database.
 """
 
 from __future__ import annotations
@@ -267,3 +269,18 @@ class DaemonState(Base):
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[dict] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime]
+
+
+class DaemonRow(Base):
+    __tablename__ = "daemons"
+    __table_args__ = (Index("ix_daemons_heartbeat", "heartbeat_at"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(20))  # leader | deliverer | starting
+    state: Mapped[str] = mapped_column(String(20))  # running | stopped
+    started_at: Mapped[datetime]
+    heartbeat_at: Mapped[datetime]
+    stopped_at: Mapped[datetime | None]
+    info: Mapped[dict] = mapped_column(JSON, default=dict)
