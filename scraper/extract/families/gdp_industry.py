@@ -23,7 +23,7 @@ _CONTRIBUTED_RE = re.compile(rf"contributed to the (?:overall )?(?P<num>{NUM}) p
                              rf"(?P<dir>increase|decrease|decline) in (?:[\w-]+ )?real GDP", re.I)
 _STATED_RE = re.compile(r"according to the [\"“”]?(advance|second|third)[\"“”]? estimate", re.I)
 _REAL_GDP_RE = re.compile(r"real gross domestic product(?: \(GDP\))? (?:increased|decreased)"
-                          r"[^.]*", re.I)
+                          r"(?:[^.]|\.\d)*", re.I)
 
 
 def extract(page: ReleasePage, title: str) -> FamilyResult:

@@ -34,6 +34,10 @@ _PRIOR_BALANCE_RE = re.compile(
 _FROM_REVISED_RE = re.compile(
     r"current[- ]account (?P<kind>deficit|surplus)\b[^$]{0,120}?\$[^$]{0,120}?\bfrom\s+"
     r"(?P<amount>" + _D + r") \(revised\)", re.I)
+# "The $13.5 billion decrease in the current-account deficit mostly reflected ..."
+_CHANGE_NOUN_RE = re.compile(
+    r"The (?P<amount>" + _D + r") (?P<verb>increase|decrease) in the current[- ]account "
+    r"(?P<kind>deficit|surplus)", re.I)
 _SHARE_RE = re.compile(
     rf"(?P<kind>deficit|surplus) was (?P<now>{NUM}) percent of current-dollar gross domestic "
     rf"product(?:, (?:up|down) from (?P<before>{NUM}) percent)?",
@@ -71,9 +75,9 @@ def _parse_current_account(text: str, period: str | None, estimate: str | None,
     prior_period = previous_period(period)
     result.add(make("current_account_balance", "Current-account balance", period, estimate,
                     value, "usd_billions", prior, prior_period))
-    c = _BALANCE_CHANGE_RE.search(text)
+    c = _BALANCE_CHANGE_RE.search(text) or _CHANGE_NOUN_RE.search(text)
     if c and value is not None:
-        grew = c.group("verb").lower() in ("widened", "increased")
+        grew = c.group("verb").lower() in ("widened", "increased", "increase")
         change = abs(_amount(c) or 0.0) * (1 if grew else -1) * _balance_sign(c)
         result.add(make("current_account_balance_change", "Current-account balance (change)",
                         period, estimate, round(change, 6), "usd_billions"))

@@ -39,7 +39,7 @@ from scraper.extract.numbers import (
     percent_change,
 )
 from scraper.extract.page import ReleasePage, Table
-from scraper.extract.periods import previous_period, title_periods
+from scraper.extract.periods import MONTH, month, previous_period, title_periods
 
 logger = logging.getLogger(__name__)
 
@@ -171,16 +171,28 @@ def _parse_outlays_and_saving(ctx: _Ctx, result: FamilyResult) -> None:
                     value, "percent_level", prior, ctx.prior))
 
 
+_NO_CHANGE = r"\s*(?:was (?:also )?unchanged|had no change)\b"
+# "Personal Income and Outlays, January 2019" heading a month's section of a combined report
+_SECTION_RE = re.compile(
+    rf"^(?:Personal Income(?: and Outlays)?|Personal Outlays),? ({MONTH}) (\d{{4}})\s*$",
+    re.I | re.M)
+
+
 def _parse_prices(ctx: _Ctx, result: FamilyResult) -> None:
     """Month-on-month and year-on-year PCE price paragraphs, headline and core."""
-    core = r"Excluding food and energy, the PCE price index"
+    core = r"Excluding food and energy,? the PCE price index|PCE price index,? excluding food " \
+           r"and energy"
     for pattern, unit in ((r"preceding month", "percent"), (r"one year ago", "percent_yoy")):
         para = find_paragraph(ctx.paragraphs, rf"{pattern}.{{0,40}}PCE price index") or ""
-        if not para and unit == "percent":  # older wording: "The PCE price index increased
-            para = next((p for p in ctx.paragraphs  # 0.2 percent." (no "preceding month")
-                         if re.search(r"\bThe PCE price index (?:increased|decreased)", p)
-                         and not re.search(r"year ago", p, re.I)), "")
-        head = clause(para, r"PCE price index", r"Excluding food and energy")
+        if not para and unit == "percent":  # older wording, no "preceding month": "The PCE
+            # price index increased 0.2 percent. Excluding food and energy, ..." (one or two
+            # paragraphs); a paragraph about the year before is never one of them
+            para = " ".join(p for p in ctx.paragraphs
+                            if re.search(r"\bPCE price index\b", p)
+                            and re.search(r"\b(?:increased|decreased|unchanged)\b", p)
+                            and not re.search(r"year ago|preceding month|from one year", p,
+                                              re.I))
+        head = clause(para, r"\bThe PCE price index(?!,? excluding)", r"Excluding food and energy")
         tail = clause(para, core)
         monthly = unit == "percent"
         for key, label, part, row in (
@@ -189,6 +201,8 @@ def _parse_prices(ctx: _Ctx, result: FamilyResult) -> None:
              r"PCE price index,? excluding food and energy"),
         ):
             value = percent_change(part) if part else None
+            if value is None and part and re.match(_NO_CHANGE, part):
+                value = 0.0  # "The PCE price index was unchanged from September"
             now, before = _table_pair(ctx, row) if monthly else (None, None)
             result.add(make(key, label, ctx.period, ctx.estimate,
                             value if value is not None else now, unit, before, ctx.prior))
@@ -212,6 +226,16 @@ def extract(page: ReleasePage, title: str) -> FamilyResult:
         _parse_second_month(_Ctx(text, page.paragraphs, (), period, periods[0], estimate,
                                  first=periods[0]), result)
         return result
+    sections = _sections(page)
+    if len(sections) >= 2 or any(p != period for p, _ in sections):
+        # a combined report: each month's statements under its own month, never the title's
+        for month_period, paragraphs in sections:
+            sub = _Ctx(clean_text(" ".join(paragraphs)), paragraphs, (), month_period,
+                       previous_period(month_period), estimate)
+            _parse_main(sub, result)
+            _parse_outlays_and_saving(sub, result)
+            _parse_prices(sub, result)
+        return result
     ctx = _Ctx(text, page.paragraphs, page.tables, period, previous_period(period), estimate)
     _parse_main(ctx, result)
     _parse_outlays_and_saving(ctx, result)
@@ -219,9 +243,23 @@ def extract(page: ReleasePage, title: str) -> FamilyResult:
     return result
 
 
+def _sections(page: ReleasePage) -> list[tuple[str, tuple[str, ...]]]:
+    """(month, paragraphs) of each month's section of a combined report (after the 2019
+    shutdown BEA put "Personal Income and Outlays, January 2019" over each month)."""
+    raw = "\n".join(page.paragraphs)
+    heads = list(_SECTION_RE.finditer(raw))
+    out = []
+    for i, head in enumerate(heads):
+        end = heads[i + 1].start() if i + 1 < len(heads) else len(raw)
+        body = tuple(p.strip() for p in raw[head.end():end].split("\n") if p.strip())
+        out.append((month(head.group(1), head.group(2)), body))
+    return out
+
+
 FAMILY = Family(
     name="pio",
-    title=re.compile(r"^personal income and outlays\b", re.I),
+    title=re.compile(r"^personal income and outlays\b|^personal (?:income|outlays),? \w+ \d{4};",
+                     re.I),
     url=re.compile(r"/personal-income-and-outlays-"),
     extract=extract,
     series="Personal Income and Outlays",

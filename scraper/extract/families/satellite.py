@@ -18,7 +18,7 @@ from scraper.extract.regional import Reader, Subject, change_with_prior
 
 logger = logging.getLogger(__name__)
 
-_GDP = r"(?:current-dollar\s+)?(?:U\.S\.\s+)?(?:gross\s+domestic\s+product|GDP)"
+_GDP = r"(?:total\s+)?(?:current-dollar\s+)?(?:U\.S\.\s+)?(?:gross\s+domestic\s+product|GDP)"
 _PRE = r"accounted for (?P<pre>(?:[^.]|\.\d)*?)\bof\s+"  # "." only inside numbers
 _SHARE_RE = re.compile(
     rf"{_PRE}{_GDP}(?:\s*\(GDP\))?(?P<post>,?\s+or\s+{DOLLARS})?", re.I)
@@ -29,7 +29,7 @@ _PRIOR_SHARE_RE = re.compile(
     rf"(?P<y>\d{{4}})", re.I)
 _REAL_RE = re.compile(
     r"(?:\breal\b|inflation-adjusted|adjusted for inflation)[^.]{0,140}?(?=\b(?:increased|"
-    r"decreased|grew|declined)\s+\d)", re.I)
+    r"decreased|grew|declined)\s+(?:by\s+)?\d)", re.I)
 _AVG_RE = re.compile(rf"average annual growth rate from (?P<a>\d{{4}}) to (?P<b>\d{{4}}) was "
                      rf"(?P<pct>{NUM}) percent", re.I)
 _PERCENT_RE = re.compile(rf"(?P<num>{NUM})\s?percent", re.I)

@@ -117,15 +117,14 @@ def extract(page: ReleasePage, title: str) -> FamilyResult:
     result.add(_parse_balance(text, period, estimate))
     for key, word in (("exports", "exports"), ("imports", "imports")):
         result.add(_parse_flow(text, key, word, period, estimate, page.tables))
-    years = [p for p in periods if p.isdigit()]
-    if months and years:
-        _parse_annual(text, years[0], result)
+    if months:  # "For 2020, the goods and services deficit increased ...": December's
+        _parse_annual(text, months[-1][:4], result)  # release states the year too
     return result
 
 
 FAMILY = Family(
     name="trade",
-    title=re.compile(r"^u\.?s\.? international trade in goods and services\b"
+    title=re.compile(r"^(?:u\.?s\.? )?international trade in goods and services\b"
                      r"|^\w+ \d{4} trade gap is\b", re.I),
     url=re.compile(r"/us-international-trade-goods-and-services-"),
     extract=extract,

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
+from db import indicators
 from db.records import FigureRecord
 from scraper.extract import extract_text
 
@@ -44,8 +45,8 @@ def _same(got: float | None, want: float | None) -> bool:
 def check(figures: tuple[FigureRecord, ...], want: dict[str, Any]) -> str | None:
     """None when ``want`` is among ``figures`` (as a figure or as a prior), else why not."""
     period = str(want["period"])
-    own = [f for f in figures if (f.indicator, f.unit, f.period) == (want["indicator"],
-                                                                   want["unit"], period)]
+    key = indicators.resolve(want["indicator"]) or want["indicator"]  # aliases count
+    own = [f for f in figures if (f.indicator, f.unit, f.period) == (key, want["unit"], period)]
     if own:
         fig = own[0]
         if not _same(fig.value, want["value"]):
@@ -62,7 +63,7 @@ def check(figures: tuple[FigureRecord, ...], want: dict[str, Any]) -> str | None
             return f"label {fig.label!r} does not name {region!r}"
         return None
     as_prior = [f for f in figures if (f.indicator, f.unit, f.prior_period) == (
-        want["indicator"], want["unit"], period)]
+        key, want["unit"], period)]
     if as_prior:
         return None if _same(as_prior[0].prior_value, want["value"]) else (
             f"prior {as_prior[0].prior_value} != {want['value']}")
@@ -83,3 +84,17 @@ def test_corpus_figure(record: dict[str, Any], want: dict[str, Any]) -> None:
         assert not guessed, f"a wrong figure was guessed where the text is unreadable: {guessed}"
         return
     assert problem is None, f"{want['indicator']} {want['period']}: {problem}"
+
+
+@pytest.mark.parametrize("record", RECORDS, ids=[r["id"] for r in RECORDS])
+def test_no_figure_under_a_period_the_text_does_not_give_it(record: dict[str, Any]) -> None:
+    """A figure of an expected indicator stored under another period is a wrong figure
+    (e.g. January's statements filed under February)."""
+    periods: dict[tuple[str, str], set[str]] = {}
+    for want in record["figures"]:
+        key = (indicators.resolve(want["indicator"]) or want["indicator"], want["unit"])
+        periods.setdefault(key, set()).add(str(want["period"]))
+    wrong = [f for f in figures_of(record)
+             if (f.indicator, f.unit) in periods and f.period not in periods[(f.indicator, f.unit)]
+             and f.prior_period not in periods[(f.indicator, f.unit)]]
+    assert not wrong, wrong
