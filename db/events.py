@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from db.dialect import insert_ignoring_duplicates
 from db.models import Cursor, Event, Figure, Release, ScheduleEventRow, Snapshot
 from db.records import (
+    EVENT_NEW_RELEASE,
+    EarlierEstimate,
     EventRecord,
     FigureRecord,
     ReleaseRecord,
@@ -105,6 +107,36 @@ def release_record(
     )
 
 
+def earlier_estimates(
+    session: Session, release: Release, figures: tuple[FigureRecord, ...]
+) -> tuple[EarlierEstimate, ...]:
+    """For each figure, the same (indicator, period, unit) as the latest *other* release
+    stated it before this one (its current snapshot: what users last saw)."""
+    keys = {(f.indicator, f.period, f.unit) for f in figures}
+    if not keys:
+        return ()
+    rows = session.scalars(
+        select(Figure)
+        .join(Release, Release.id == Figure.release_id)
+        .where(Figure.indicator.in_({k[0] for k in keys}))
+        .where(Figure.period.in_({k[1] for k in keys}))
+        .where(Release.current_snapshot_id == Figure.snapshot_id)
+        .where(Release.id != release.id)
+    ).all()
+    before = release.released_at
+    best: dict[tuple[str, str, str], Figure] = {}
+    for row in rows:
+        key = (row.indicator, row.period, row.unit)
+        if key not in keys or (before is not None and row.stated_at >= before):
+            continue
+        if key not in best or (row.stated_at, row.id) > (best[key].stated_at, best[key].id):
+            best[key] = row
+    return tuple(
+        EarlierEstimate(r.indicator, r.period, r.unit, r.value, r.estimate)
+        for r in best.values()
+    )
+
+
 def _schedule_record(row: ScheduleEventRow) -> ScheduleEvent | None:
     if row.starts_at is None:
         return None
@@ -138,18 +170,40 @@ def event_record(session: Session, event: Event) -> EventRecord:
             starts_at=datetime.fromisoformat(payload["starts_at"]),
             category=schedule.category,
         )
+    record = release_record(session, release, event.snapshot_id) if release else None
+    earlier = ()
+    if release is not None and record is not None and event.kind == EVENT_NEW_RELEASE:
+        earlier = earlier_estimates(session, release, record.figures)
     return EventRecord(
         id=event.id,
         kind=event.kind,
         created_at=event.created_at,
-        release=release_record(session, release, event.snapshot_id) if release else None,
+        release=record,
         revisions=revisions,
         schedule=sched_record,
         previous_starts_at=_parse_dt(payload.get("previous_starts_at")),
         message=payload.get("message"),
         baseline=event.baseline,
         source=payload.get("source"),
+        earlier=earlier,
     )
+
+
+def latest_release_event(session: Session, now: datetime) -> EventRecord | None:
+    """The newest release that has figures, as a new_release event (id 0: not in the log),
+    for ``subscribe test`` to render like a real alert; None in an empty database."""
+    has_figures = select(Figure.id).where(Figure.snapshot_id == Release.current_snapshot_id)
+    release = session.scalars(
+        select(Release)
+        .where(Release.current_snapshot_id.is_not(None), has_figures.exists())
+        .order_by(Release.released_at.desc().nulls_last(), Release.id.desc())
+        .limit(1)
+    ).first()
+    if release is None:
+        return None
+    record = release_record(session, release)
+    return EventRecord(id=0, kind=EVENT_NEW_RELEASE, created_at=now, release=record,
+                       earlier=earlier_estimates(session, release, record.figures))
 
 
 def events_after(session: Session, position: int, limit: int = 500) -> list[Event]:

@@ -217,6 +217,18 @@ EVENT_KINDS = (EVENT_NEW_RELEASE, EVENT_REVISION, EVENT_SCHEDULE_CHANGE, EVENT_S
 
 
 @dataclass(frozen=True)
+class EarlierEstimate:
+    """What an earlier release said for the same indicator and period (the advance estimate
+    a second estimate follows), so a one-line alert can say "(adv +1.5%)"."""
+
+    indicator: str
+    period: str
+    unit: str
+    value: float
+    estimate: str | None
+
+
+@dataclass(frozen=True)
 class EventRecord:
     """One entry of the append-only event log, with what a notifier needs to render it."""
 
@@ -230,6 +242,9 @@ class EventRecord:
     message: str | None = None
     baseline: bool = False
     source: str | None = None
+    # new_release: the same periods as earlier releases stated them (not in to_json: the
+    # webhook payload keeps its shape)
+    earlier: tuple[EarlierEstimate, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {

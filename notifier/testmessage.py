@@ -1,7 +1,9 @@
 """The message `bea-tracker subscribe test ID` sends through a subscription's real channel.
 
-It is a new_release-shaped event that says it is a test, with no figures, so nobody
-mistakes it for data. It is sent with ``outbox_id=None``: a fresh Message-ID and
+With a release in the database it is that latest release, rendered exactly as its alert
+would be in the subscription's own format, so a subscriber sees what they will get. In an
+empty database it is a new_release-shaped event that says it is a test, with no figures, so
+nobody mistakes it for data. It is sent with ``outbox_id=None``: a fresh Message-ID and
 Idempotency-Key each time, so a second test is not dropped as a duplicate of the first.
 """
 
@@ -36,7 +38,14 @@ def make_test_event(now: datetime, subscription: Subscription) -> EventRecord:
     return EventRecord(id=0, kind=EVENT_NEW_RELEASE, created_at=now, release=release)
 
 
-def send_test_message(subscription: Subscription, context: DeliveryContext, now: datetime) -> None:
-    """Send a test alert now; raises TransientSendError / PermanentSendError like a real send."""
-    event = make_test_event(now, subscription)
+def send_test_message(
+    subscription: Subscription,
+    context: DeliveryContext,
+    now: datetime,
+    latest: EventRecord | None = None,
+) -> None:
+    """Send ``latest`` (the latest release, rendered as a real alert in the subscription's
+    format) or, without one, a test alert that carries no data; raises
+    TransientSendError / PermanentSendError like a real send."""
+    event = latest or make_test_event(now, subscription)
     get_channel(subscription.kind).deliver(subscription, [event], None, context)

@@ -83,11 +83,15 @@ def _one_target(targets: dict[str, str | None]) -> tuple[str, str]:
 @click.option("--schedule-changes", is_flag=True, help="Also alert moved or added releases.")
 @click.option("--source-problems", is_flag=True, help="Also alert when BEA cannot be read.")
 @click.option("--digest", type=click.Choice(["daily"]), help="One message per day instead.")
+@click.option("--format", "message_format", type=click.Choice(["full", "short"]),
+              default="full", show_default=True,
+              help="full: every headline figure, revisions and the source; short: one line "
+                   "such as 'BEA: GDP Q2 2026 (second) +1.5% (adv +1.5%)'.")
 @click.pass_obj
 def subscribe_add(app: App, name: str | None, indicators: tuple[str, ...],
                   series: tuple[str, ...], keywords: tuple[str, ...], revisions: bool,
                   min_change: float | None, schedule_changes: bool, source_problems: bool,
-                  digest: str | None, **targets: str | None) -> None:
+                  digest: str | None, message_format: str, **targets: str | None) -> None:
     """Add a subscription; with no filter it gets every new release."""
     from db import indicators as catalogue
     from db.records import SubscriptionFilter
@@ -105,7 +109,8 @@ def subscribe_add(app: App, name: str | None, indicators: tuple[str, ...],
                              source_problems=source_problems)
     try:
         with app.db.unit_of_work() as session:
-            sub = add_subscription(session, kind, target, name=name, filter=flt, digest=digest)
+            sub = add_subscription(session, kind, target, name=name, filter=flt, digest=digest,
+                                   format=message_format)
     except InvalidTarget as exc:
         fail(str(exc), 2)
     shown = describe(sub)
@@ -129,8 +134,8 @@ def subscribe_list(app: App, fmt: str) -> None:
     table = [r | {"filters": _filters_text(r["filter"])} for r in rows]
     emit(table, fmt, [("id", "ID"), ("kind", "Kind"), ("target", "Target"),
                       ("name", "Name"), ("filters", "Filters"), ("digest", "Digest"),
-                      ("active", "Active")], "Subscriptions",
-         ["id", "kind", "target", "name", "filters", "digest", "active"])
+                      ("format", "Format"), ("active", "Active")], "Subscriptions",
+         ["id", "kind", "target", "name", "filters", "digest", "format", "active"])
 
 
 def _filters_text(flt: dict[str, Any]) -> str:
@@ -160,24 +165,30 @@ def subscribe_remove(app: App, sub_id: int) -> None:
 @click.argument("sub_id", type=int)
 @click.pass_obj
 def subscribe_test(app: App, sub_id: int) -> None:
-    """Send a test message now, through the subscription's real channel."""
+    """Send the latest release now, through the subscription's real channel and format
+    (a test message without figures if the database has no release yet)."""
     from datetime import datetime, timezone
 
     from bea_tracker.wiring import context_factory
+    from db.events import latest_release_event
     from notifier.errors import SendError
     from notifier.subscriptions import get_subscription
     from notifier.testmessage import send_test_message
 
+    now = datetime.now(timezone.utc)
     with app.db.session() as session:
         sub = get_subscription(session, sub_id)
+        latest = latest_release_event(session, now)
     if sub is None:
         fail(f"no subscription {sub_id}", 1)
     try:
         context = context_factory(app.config, None)(sub.kind)
-        send_test_message(sub, context, datetime.now(timezone.utc))
+        send_test_message(sub, context, now, latest)
     except SendError as exc:
         fail(f"test message to subscription {sub_id} failed: {exc.reason}", 1)
-    click.echo(f"test message sent to subscription {sub_id}")
+    what = f"the latest release ({latest.release.title})" if latest and latest.release \
+        else "a test message"
+    click.echo(f"sent {what} to subscription {sub_id} ({sub.format} format)")
 
 
 @main.group(invoke_without_command=True)

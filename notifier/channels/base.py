@@ -110,5 +110,6 @@ def is_digest(subscription: Subscription, events: Sequence[EventRecord]) -> bool
 def render_for(subscription: Subscription, events: Sequence[EventRecord]) -> RenderedAlert:
     from notifier.render.messages import render_events
 
-    return render_events(events, digest=is_digest(subscription, events))
+    return render_events(events, digest=is_digest(subscription, events),
+                         format=subscription.format)
 

@@ -6,7 +6,7 @@ import json
 import logging
 from collections.abc import Sequence
 
-from db.records import EventRecord, Subscription
+from db.records import FORMAT_SHORT, EventRecord, Subscription
 from notifier.channels.base import ChannelOption, HttpUrlChannel, render_for
 from notifier.settings import DeliveryContext
 from notifier.validate import mask_url
@@ -29,10 +29,14 @@ class SlackChannel(HttpUrlChannel):
     ) -> None:
         """Post one message; Slack answers 200 "ok" or an error code in the body."""
         from notifier.channels.http_post import post
-        from notifier.render.slack_blocks import slack_payload
+        from notifier.render.slack_blocks import slack_payload, slack_text_payload
 
         url = self.target_of(subscription)
-        payload = slack_payload(render_for(subscription, events), events)
+        rendered = render_for(subscription, events)
+        if subscription.format == FORMAT_SHORT:
+            payload = slack_text_payload(rendered)
+        else:
+            payload = slack_payload(rendered, events)
         body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         headers = {"Content-Type": "application/json", "User-Agent": context.user_agent}
         post(url, body, headers, context)

@@ -15,7 +15,7 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from db.records import EVENT_KINDS, EventRecord
+from db.records import EVENT_KINDS, FORMAT_FULL, FORMAT_SHORT, EventRecord
 from notifier.render.formatting import one_line
 from notifier.render.views import EventView, chronological, event_view
 
@@ -100,10 +100,32 @@ def render_digest(events: Sequence[EventRecord]) -> RenderedAlert:
     return RenderedAlert(subject=subject, text=text, html=html)
 
 
-def render_events(events: Sequence[EventRecord], digest: bool = False) -> RenderedAlert:
-    """One event as an alert; several (or a digest subscription's batch) as a digest."""
+def render_short(events: Sequence[EventRecord], digest: bool = False) -> RenderedAlert:
+    """One line per event (``BEA: GDP Q2 2026 (second) +1.5% (adv +1.5%)``); the subject is
+    that line for one event, the digest subject for several."""
+    ordered = chronological(events)
+    views = [event_view(e) for e in ordered]
+    if len(views) == 1 and not digest:
+        subject = views[0].short
+    else:
+        subject = digest_subject(views, ordered[-1].created_at.date().isoformat())
+    env = environment()
+    return RenderedAlert(
+        subject=subject,
+        text=env.get_template("short.txt.j2").render(views=views),
+        html=env.get_template("short.html.j2").render(views=views, subject=subject),
+    )
+
+
+def render_events(
+    events: Sequence[EventRecord], digest: bool = False, format: str = FORMAT_FULL
+) -> RenderedAlert:
+    """One event as an alert; several (or a digest subscription's batch) as a digest; in
+    the short format, one line per event."""
     if not events:
         raise ValueError("nothing to render: no events")
+    if format == FORMAT_SHORT:
+        return render_short(events, digest)
     if len(events) == 1 and not digest:
         return render_alert(events[0])
     return render_digest(events)

@@ -124,3 +124,8 @@ def slack_payload(
         "blocks": [_header(rendered.subject), *body],
         "unfurl_links": False,
     }
+
+
+def slack_text_payload(rendered: RenderedAlert) -> dict[str, Any]:
+    """The short format: the rendered lines as one plain Slack message, no blocks."""
+    return {"text": escape_mrkdwn(rendered.text.strip()), "unfurl_links": False}

@@ -46,6 +46,12 @@ _SUBJECT_PREFIXES = {
     EVENT_SOURCE_PROBLEM: "BEA source problem",
 }
 SUBJECT_LIMIT = 200
+# how a one-line alert names the estimate it is compared with: "(adv +1.5%)"
+_ESTIMATE_ABBREVIATIONS = {
+    "advance": "adv", "second": "2nd", "third": "3rd", "initial": "initial",
+    "updated": "updated", "annual_update": "annual", "comprehensive_update": "comprehensive",
+    "revised": "rev",
+}
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,13 @@ class EventView:
     revisions: tuple[RevisionView, ...] = ()
     details: tuple[tuple[str, str], ...] = ()
     problems: tuple[str, ...] = ()
+    earlier: str | None = None  # the headline figure's earlier estimate: "adv +1.5%"
+
+    @property
+    def short(self) -> str:
+        """The one-line alert: ``BEA: GDP Q2 2026 (second) +1.5% (adv +1.5%)``."""
+        line = f"{self.subject} ({self.earlier})" if self.earlier else self.subject
+        return one_line(line, SUBJECT_LIMIT)
 
 
 def figure_view(fig: FigureRecord) -> FigureView:
@@ -161,6 +174,17 @@ def _release_details(event: EventRecord) -> tuple[tuple[str, str], ...]:
     return tuple(rows)
 
 
+def _earlier_note(event: EventRecord, top: FigureRecord) -> str | None:
+    """``adv +1.5%``: what an earlier estimate said of the headline figure's period."""
+    for earlier in event.earlier:
+        same = (earlier.indicator, earlier.period, earlier.unit) == (
+            top.indicator, top.period, top.unit)
+        if same and earlier.estimate and earlier.estimate != top.estimate:
+            name = _ESTIMATE_ABBREVIATIONS.get(earlier.estimate, estimate_short(earlier.estimate))
+            return f"{name} {format_value(earlier.value, earlier.unit)}"
+    return None
+
+
 def _new_release(event: EventRecord) -> EventView:
     release = event.release
     title = one_line(release.title if release else event.message or "New BEA release", 300)
@@ -187,6 +211,7 @@ def _new_release(event: EventRecord) -> EventView:
         figures=figures,
         details=_release_details(event),
         problems=tuple(release.problems) if release else (),
+        earlier=_earlier_note(event, release.figures[0]) if release and release.figures else None,
     )
 
 
