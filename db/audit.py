@@ -1,5 +1,6 @@
-"""What ``bea-tracker audit`` reads and writes: the stored page vintages, and a
-re-extraction stored as a new vintage of the same bytes.
+"""What ``bea-tracker audit`` and the cross-checks read and write: the stored page
+vintages, a re-extraction stored as a new vintage of the same bytes, the feed item's
+figures of a release, and the source_problem a contradicted page raises.
 
 A re-extracted vintage is a snapshot like any other (raw bytes, figures, extraction
 status), keyed by the hash of the bytes *and* of the figures found in them: running the
@@ -21,8 +22,14 @@ from sqlalchemy.orm import Session
 from db.dialect import insert_ignoring_duplicates
 from db.events import append_event, snapshot_figures
 from db.models import Figure, Release, Snapshot
-from db.records import EVENT_REVISION, ReleaseRecord, StoredPage
-from db.store import KIND_PAGE, compute_revisions
+from db.records import (
+    EVENT_REVISION,
+    EVENT_SOURCE_PROBLEM,
+    FigureRecord,
+    ReleaseRecord,
+    StoredPage,
+)
+from db.store import KIND_FEED_ITEM, KIND_PAGE, compute_revisions
 from db.types import utcnow
 
 logger = logging.getLogger(__name__)
@@ -89,3 +96,23 @@ def store_reextraction(session: Session, page: StoredPage, record: ReleaseRecord
     logger.info("audit: stored re-extracted vintage %s of %s (%d figures)", snapshot_id,
                 page.url, len(record.figures))
     return snapshot_id
+
+
+def feed_item_figures(session: Session, release_url: str) -> tuple[FigureRecord, ...]:
+    """The figures of the release's newest feed-item vintage (BEA's ``<data>``), if any."""
+    snapshot_id = session.scalar(
+        select(Snapshot.id).join(Release, Release.id == Snapshot.release_id)
+        .where(Release.url == release_url, Snapshot.kind == KIND_FEED_ITEM)
+        .order_by(Snapshot.fetched_at.desc(), Snapshot.id.desc()).limit(1))
+    return snapshot_figures(session, snapshot_id)
+
+
+def raise_cross_check_problem(session: Session, release_id: int, snapshot_id: int,
+                              source: str, disagreements: tuple[str, ...],
+                              baseline: bool = False) -> int | None:
+    """One source_problem event per page vintage whose figures another source contradicts
+    (``baseline`` for history being filled in: recorded, not alerted)."""
+    return append_event(
+        session, EVENT_SOURCE_PROBLEM, f"{EVENT_SOURCE_PROBLEM}:cross-check:{snapshot_id}",
+        release_id=release_id, snapshot_id=snapshot_id, baseline=baseline,
+        payload={"source": f"cross-check with {source}", "message": "; ".join(disagreements)})

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from db.audit import feed_item_figures, raise_cross_check_problem
 from db.models import Release
 from db.polls import log_poll, note_source_result
 from db.records import EXTRACTION_FAILED, EXTRACTION_OK, ReleaseRecord
@@ -20,10 +21,12 @@ from db.session import Database
 from db.store import KIND_PAGE, Fetched, store_snapshot
 from scraper.crawl.spider import PageFailure, PageItem
 from scraper.extract import extract_release
+from scraper.extract.crosscheck import cross_check
 
 logger = logging.getLogger(__name__)
 
 POLL_KIND = "page"
+FEED_SOURCE = "the feed's <data>"
 
 
 @dataclass
@@ -79,10 +82,21 @@ class PageSink:
             etag=item.etag, last_modified=item.last_modified, content_type=item.content_type,
         )
         with self.database.unit_of_work() as session:
+            feed_figures = item.request.feed_figures or feed_item_figures(session, release_url)
+            check = cross_check(record.figures, feed_figures, FEED_SOURCE)
+            if check.disagreements:  # stated in the record, so the alert says it
+                record = replace(record, problems=record.problems + check.disagreements)
             result = store_snapshot(
                 session, fetched, record, kind=KIND_PAGE, release_url=release_url,
                 guid=item.request.guid, baseline=self.baseline, history=self.history,
             )
+            if check.disagreements and result.new_snapshot and result.snapshot_id:
+                event_id = raise_cross_check_problem(session, result.release_id,
+                                                     result.snapshot_id, FEED_SOURCE,
+                                                     check.disagreements,
+                                                     baseline=self.baseline or self.history)
+                if event_id:
+                    result.event_ids.append(event_id)
             if item.request.scheduled_at is not None:
                 release = session.get(Release, result.release_id)
                 if release is not None and release.scheduled_at is None:

@@ -215,7 +215,8 @@ class Poller:
                 logger.warning("skipping %s: %s", item.link, reason)
                 summary.skipped.append(item.link)
                 continue
-            pages.append(PageRequest(item.link, guid=item.guid, title=item.title))
+            pages.append(PageRequest(item.link, guid=item.guid, title=item.title,
+                                     feed_figures=item.figures))
         return pages
 
     async def _retry_pending(self, summary: PollSummary) -> None:

@@ -18,6 +18,7 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from db.records import FigureRecord
 from scraper.fetch import ALLOWED_SCHEMES, refusal
 
 logger = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ class PageRequest:
     guid: str | None = None
     title: str | None = None
     scheduled_at: datetime | None = None
+    feed_figures: tuple[FigureRecord, ...] = ()  # the item's <data>, to cross-check the page
 
 
 @dataclass
