@@ -8,6 +8,8 @@ declares and builds from its config section.
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -38,3 +40,5 @@ class DeliveryContext:
     # hosts a release link may point at in an alert (``bea.allowed_hosts``); None = any
     link_hosts: tuple[str, ...] | None = None
     http_transport: httpx.BaseTransport | None = field(default=None, repr=False, compare=False)
+    #: Unix time now (webhook timestamps); tests turn it back to make a stale delivery.
+    clock: Callable[[], float] = field(default=time.time, repr=False, compare=False)

@@ -1,11 +1,19 @@
 """Generic webhooks: POST the JSON records, signed with the subscription's secret.
 
-Receivers verify ``X-BEA-Tracker-Signature: sha256=<hex>`` (HMAC-SHA256 of the exact body
-bytes) and de-duplicate retries with ``Idempotency-Key`` (the outbox row id).
+Signed the Standard Webhooks way (standardwebhooks.com), so a receiver verifies with an
+off-the-shelf library and rejects stale deliveries: ``webhook-id`` (the outbox row id, the
+same on every retry), ``webhook-timestamp`` (Unix seconds at this attempt) and
+``webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">``. The key is the
+subscription's secret; ``subscribe add`` shows it in the ``whsec_`` form (base64 of the
+key bytes). A captured delivery replayed later fails the receiver's timestamp check.
+
+For receivers written before that, ``X-BEA-Tracker-Signature: sha256=<hex>`` (HMAC-SHA256
+of the body alone, same key) and ``Idempotency-Key`` (= ``webhook-id``) are still sent.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import logging
@@ -23,12 +31,28 @@ logger = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-BEA-Tracker-Signature"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 EVENT_HEADER = "X-BEA-Tracker-Event"
+WEBHOOK_ID = "webhook-id"
+WEBHOOK_TIMESTAMP = "webhook-timestamp"
+WEBHOOK_SIGNATURE = "webhook-signature"
+WHSEC_PREFIX = "whsec_"
 
 
 def sign(secret: str, body: bytes) -> str:
     """``sha256=<hex>``: what a receiver recomputes and compares with hmac.compare_digest."""
     digest = hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
     return f"sha256={digest}"
+
+
+def whsec(secret: str) -> str:
+    """The secret as Standard Webhooks libraries take it: ``whsec_`` + base64 of the key."""
+    return WHSEC_PREFIX + base64.b64encode(secret.encode("utf-8")).decode("ascii")
+
+
+def standard_signature(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
+    """``v1,<base64 HMAC-SHA256 of "msg_id.timestamp.body">`` (Standard Webhooks)."""
+    signed = f"{msg_id}.{timestamp}.".encode() + body
+    digest = hmac.new(secret.encode("utf-8"), signed, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode("ascii")
 
 
 def idempotency_key(outbox_id: int | None) -> str:
@@ -46,7 +70,10 @@ class WebhookChannel(HttpUrlChannel):
         return secrets.token_hex(32)
 
     def secret_notice(self, secret: str) -> str:
-        return f"webhook signing secret (shown once): {secret}"
+        return (
+            f"webhook signing secret (shown once): {whsec(secret)}\n"
+            f"legacy X-BEA-Tracker-Signature secret (shown once): {secret}"
+        )
 
     def deliver(
         self,
@@ -61,13 +88,20 @@ class WebhookChannel(HttpUrlChannel):
         url = self.target_of(subscription)
         payload = webhook_payload(events, outbox_id, digest=is_digest(subscription, events))
         body = encode_payload(payload)
+        msg_id = idempotency_key(outbox_id)
+        timestamp = int(context.clock())
         headers = {
             "Content-Type": "application/json",
             "User-Agent": context.user_agent,
-            IDEMPOTENCY_HEADER: idempotency_key(outbox_id),
+            IDEMPOTENCY_HEADER: msg_id,
             EVENT_HEADER: payload["kind"],
+            WEBHOOK_ID: msg_id,
+            WEBHOOK_TIMESTAMP: str(timestamp),
         }
         if subscription.secret:
+            headers[WEBHOOK_SIGNATURE] = standard_signature(
+                subscription.secret, msg_id, timestamp, body
+            )
             headers[SIGNATURE_HEADER] = sign(subscription.secret, body)
         else:
             logger.warning("webhook subscription %s has no secret: unsigned", subscription.id)
