@@ -101,8 +101,10 @@ class Plan:
 
 
 def plan_pages(items: Sequence[FeedItem], extra_urls: Sequence[str],
-               allowed: Callable[[str], bool], stored: set[str]) -> Plan:
-    """One request per distinct URL: feed items first, then the file's URLs."""
+               allowed: Callable[[str], bool], stored: set[str], *,
+               requests: Sequence[Any] = ()) -> Plan:
+    """One request per distinct URL: feed items first, then the file's URLs, then
+    ready-made ``requests`` (the archive's entries)."""
     from scraper.crawl.spider import PageRequest
 
     pages: list[PageRequest] = []
@@ -110,6 +112,7 @@ def plan_pages(items: Sequence[FeedItem], extra_urls: Sequence[str],
     seen: set[str] = set()
     wanted = [PageRequest(i.link, guid=i.guid, title=i.title) for i in items if i.link]
     wanted += [PageRequest(url) for url in extra_urls]
+    wanted += list(requests)
     for page in wanted:
         if page.url in seen:
             continue
@@ -125,22 +128,10 @@ def plan_pages(items: Sequence[FeedItem], extra_urls: Sequence[str],
 
 def stored_page_urls(database: Any, urls: Iterable[str]) -> set[str]:
     """Which of ``urls`` are releases with at least one stored page snapshot."""
-    from sqlalchemy import select
+    from db.backfill import stored_page_urls as stored
 
-    from db.models import Release, Snapshot
-    from db.store import KIND_PAGE
-
-    wanted = list(dict.fromkeys(urls))
-    found: set[str] = set()
     with database.session() as session:
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            found.update(session.scalars(
-                select(Release.url).distinct()
-                .join(Snapshot, Snapshot.release_id == Release.id)
-                .where(Release.url.in_(chunk), Snapshot.kind == KIND_PAGE)
-            ))
-    return found
+        return stored(session, urls)
 
 
 @dataclass
@@ -158,6 +149,12 @@ class Summary:
     skipped: list[Skipped] = field(default_factory=list)
     not_fetched: list[str] = field(default_factory=list)
     interrupted: bool = False
+    # --archive only: the listing walk, the request budget, the planned pages, pauses
+    listing: dict[str, Any] | None = None
+    budget: dict[str, Any] | None = None
+    planned: list[dict[str, Any]] = field(default_factory=list)
+    paused: int = 0
+    dry_run: bool = False
 
     def add(self, outcome: Any) -> None:
         """Count one ``scraper.page_store.CrawlOutcome``."""
@@ -170,6 +167,9 @@ class Summary:
             self.unchanged.append(outcome.url)
 
     def line(self) -> str:
+        if self.dry_run:
+            return (f"backfill --dry-run: {self.selected} releases listed in range, "
+                    f"{self.to_fetch} to fetch, {len(self.skipped)} skipped; nothing fetched")
         done = len(self.stored) + len(self.unchanged) + len(self.failed)
         text = (f"backfill: {done}/{self.to_fetch} pages fetched: {len(self.stored)} stored, "
                 f"{len(self.failed)} failed; {len(self.skipped)} skipped")
@@ -185,7 +185,10 @@ class Summary:
             "failed": self.failed,
             "skipped": [{"url": s.url, "reason": s.reason} for s in self.skipped],
             "not_fetched": self.not_fetched, "interrupted": self.interrupted,
-        }
+        } | ({} if self.listing is None else {
+            "archive": self.listing, "budget": self.budget, "dry_run": self.dry_run,
+            "planned": self.planned, "paused": self.paused,
+        })
 
 
 class Reporter(Protocol):
@@ -289,6 +292,7 @@ class Request:
 
     selection: Selection = Selection()
     urls: tuple[str, ...] = ()
+    archive: Any = None  # bea_tracker.history.archive.ArchiveRequest: walk BEA's archive
 
 
 async def _fetch_feed(client: Any, feed_url: str) -> list[FeedItem]:
@@ -313,6 +317,12 @@ async def run_backfill(app: Any, request: Request, reporter: Reporter,
     from bea_tracker.wiring import fetch_client
 
     config = app.config
+    if request.archive is not None:
+        from bea_tracker.history.archive import ARCHIVE_SOURCE, run_archive_backfill
+
+        summary = Summary(config.bea.base_url + ARCHIVE_SOURCE,
+                          dry_run=request.archive.dry_run)
+        return await run_archive_backfill(app, request.archive, summary, reporter, interrupt)
     summary = Summary(config.bea.feed_url, from_file=len(request.urls))
     async with fetch_client(config) as client:
         items = await _fetch_feed(client, config.bea.feed_url)
@@ -323,12 +333,18 @@ async def run_backfill(app: Any, request: Request, reporter: Reporter,
         plan = plan_pages(chosen, request.urls, client.allows, stored)
         summary.skipped, summary.to_fetch = plan.skipped, len(plan.pages)
         outcomes = await _crawl(build_poller(app, client), plan.pages, reporter, interrupt)
+    return await outcomes_into(summary, plan.pages, outcomes, app.db, interrupt)
+
+
+async def outcomes_into(summary: Summary, pages: Sequence[Any], outcomes: list[Any],
+                        database: Any, interrupt: Interrupt) -> Summary:
+    """Count the outcomes; pages without one were stored or not fetched (interrupted)."""
     for outcome in outcomes:
         summary.add(outcome)
     reported = {o.url for o in outcomes}
-    missing = [p.url for p in plan.pages if p.url not in reported]
+    missing = [p.url for p in pages if p.url not in reported]
     if missing:  # interrupted: a page may have been stored without its outcome reported
-        landed = await asyncio.to_thread(stored_page_urls, app.db, missing)
+        landed = await asyncio.to_thread(stored_page_urls, database, missing)
         summary.stored += [{"url": url, "extraction": None} for url in missing if url in landed]
         summary.not_fetched = [url for url in missing if url not in landed]
     summary.interrupted = interrupt.requested

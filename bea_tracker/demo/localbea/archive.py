@@ -288,7 +288,7 @@ def _pio_page(row: Row) -> bytes:
     prior = previous_period(period) or period
     month, prior_month = MONTH_NAMES[int(period[5:7]) - 1], MONTH_NAMES[int(prior[5:7]) - 1]
     value = pio_income(period)
-    restated = round(pio_income(prior) + _number(f"{prior}:revision", -0.1, 0.1), 1)
+    restated = round(pio_income(prior) + (_number(f"{prior}:revision", -0.2, 0.2) or 0.1), 1)
     text = data.load(data.PIO_FILE).decode("utf-8")
     text = _replace(text, "Personal Income and Outlays, July 2026", html.escape(row.title))
     text = _replace(text, data.PIO_PATH, row.path)
