@@ -10,9 +10,7 @@ import logging
 from urllib.parse import urlsplit, urlunsplit
 from urllib.robotparser import RobotFileParser
 
-import httpx
-
-from scraper.fetch import conditional_get
+from scraper.fetch import FetchClient
 
 logger = logging.getLogger(__name__)
 
@@ -33,10 +31,9 @@ def robots_allow(body: bytes | None, status: int | None, user_agent: str, url: s
     return parser.can_fetch(user_agent, url)
 
 
-async def allowed_by_robots(client: httpx.AsyncClient, url: str, user_agent: str,
-                            allowed_hosts: tuple[str, ...]) -> bool:
-    """Fetch the host's robots.txt once and ask it about ``url``."""
-    result = await conditional_get(client, robots_url(url), allowed_hosts=allowed_hosts)
+async def allowed_by_robots(client: FetchClient, url: str, user_agent: str) -> bool:
+    """Fetch the host's robots.txt once (with the client's policy) and ask it about ``url``."""
+    result = await client.get(robots_url(url))
     allowed = robots_allow(result.body, result.status, user_agent, url)
     if not allowed:
         logger.warning("robots.txt (%s) does not allow %s", result.status or result.error, url)

@@ -248,31 +248,29 @@ async def run_archive_backfill(app: Any, archive: ArchiveRequest, summary: Any, 
     """Walk the listing, plan, then crawl (unless a dry run); fills and returns ``summary``."""
     from bea_tracker.cycles import build_poller
     from bea_tracker.history.backfill import outcomes_into, plan_pages, stored_page_urls
+    from bea_tracker.wiring import fetch_client
     from scraper.crawl.settings import throttle_start_delay
     from scraper.crawl.spider import PageRequest
-    from scraper.fetch import conditional_get, host_allowed, make_client
     from scraper.robots import allowed_by_robots
 
     config = app.config
     allowed = tuple(config.bea.allowed_hosts)
     base_url = config.bea.base_url
-    async with make_client(config.bea.user_agent, config.polling.timeout) as client:
+    async with fetch_client(config) as client:
         first = archive_url(base_url, archive.products[0].product_id, 0)
-        if not await allowed_by_robots(client, first, config.bea.user_agent, allowed):
+        if not await allowed_by_robots(client, first, config.bea.user_agent):
             raise ArchiveUnavailable(f"robots.txt does not allow the archive listing {first}")
 
         async def fetch(url: str, cached: Any) -> Any:
-            return await conditional_get(
-                client, url, cached.etag if cached else None,
-                cached.last_modified if cached else None, allowed_hosts=allowed)
+            return await client.get(url, cached.etag if cached else None,
+                                    cached.last_modified if cached else None)
 
         listing = await walk_listing(fetch, _ListingCache(app.db), archive, base_url,
                                      throttle_start_delay(allowed))
         urls = [e.url for e in listing.entries]
         stored = await asyncio.to_thread(stored_page_urls, app.db, urls)
         requests = [PageRequest(e.url, title=e.title) for e in listing.entries]
-        plan = plan_pages([], [], lambda u: host_allowed(u, allowed), stored,
-                          requests=requests)
+        plan = plan_pages([], [], client.allows, stored, requests=requests)
         summary.listing = listing.to_json()
         summary.selected = len(listing.entries)
         summary.skipped, summary.to_fetch = plan.skipped, len(plan.pages)
