@@ -130,6 +130,25 @@ class SmtpConfig(_Section):
     ssl: bool = False
     from_addr: str = Field("bea-tracker@localhost", alias="from")
     timeout: Interval = 20
+    #: PEM CA certificates to trust for the SMTP server (a private CA); default: the system's
+    ca_file: str | None = None
+
+    @field_validator("ca_file")
+    @classmethod
+    def _readable_pem(cls, value: str | None) -> str | None:
+        if value:
+            import ssl
+
+            path = Path(value).expanduser()
+            if not path.is_file():
+                raise ValueError(f"no such file: {value}")
+            try:
+                ssl.create_default_context(cafile=str(path))
+            except (ssl.SSLError, OSError) as exc:
+                raise ValueError(f"{value} is not a PEM file of CA certificates "
+                                 f"({exc})") from None
+            return str(path)
+        return value
 
     @model_validator(mode="after")
     def _one_tls_mode(self) -> SmtpConfig:
@@ -192,6 +211,25 @@ class LoggingConfig(_Section):
     format: str = Field("text", pattern="^(text|json)$")
 
 
+class HttpConfig(_Section):
+    """The daemon's local listener for /healthz and /metrics; off unless ``listen`` is set."""
+
+    listen: str | None = None
+
+    @field_validator("listen")
+    @classmethod
+    def _host_port(cls, value: str | None) -> str | None:
+        if value:
+            host, sep, port = value.rpartition(":")
+            if not sep or not host or not port.isdigit() or not 0 <= int(port) <= 65535:
+                raise ValueError(f"expected HOST:PORT such as 127.0.0.1:8089, got {value!r}")
+        return value
+
+    def address(self) -> tuple[str, int]:
+        host, _, port = (self.listen or "").rpartition(":")
+        return host.strip("[]"), int(port)
+
+
 class AppConfig(_Section):
     database: DatabaseConfig = DatabaseConfig()
     bea: BeaConfig = BeaConfig()
@@ -199,6 +237,7 @@ class AppConfig(_Section):
     smtp: SmtpConfig = SmtpConfig()
     delivery: DeliveryConfig = DeliveryConfig()
     logging: LoggingConfig = LoggingConfig()
+    http: HttpConfig = HttpConfig()
     source: str | None = Field(None, exclude=True)
 
 
@@ -276,6 +315,8 @@ def parse_config(data: Any, source: str = "<config>",
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: expected a mapping of sections at the top level")
     overrides = env_overrides(environ)
+    # a section whose keys are all commented out reads as null: the defaults
+    data = {key: {} if value is None else value for key, value in data.items()}
     try:
         config = AppConfig.model_validate(_overlay(data, overrides))
     except ValidationError as exc:

@@ -47,7 +47,7 @@ async def poll_cycle(app: App, notify_existing: bool = False,
         summary = await poller.poll_feed(notify_existing=notify_existing)
         lines.append(summary.line())
     for line in lines:
-        logger.info("%s", line)
+        logger.debug("%s", line)  # the command prints them: once
     return lines
 
 

@@ -67,6 +67,8 @@ class DeliverySummary:
     retried: int = 0
     dead: int = 0
     errors: list[str] = field(default_factory=list)
+    #: seconds from each sent alert's event to its send (for the latency histogram)
+    latencies: list[float] = field(default_factory=list)
 
     def line(self) -> str:
         return f"delivered {self.sent}, will retry {self.retried}, dead {self.dead}"
@@ -126,6 +128,9 @@ def _record(database: Database, outcomes: list[Outcome], policy: DeliveryPolicy,
         if sent:
             mark_sent(conn, sent, now)
             summary.sent += len(sent)
+            summary.latencies.extend(
+                max(0.0, (now - event.created_at).total_seconds())
+                for job, error in outcomes if error is None for event in job.events)
         for job, error in outcomes:
             if error is None:
                 continue
@@ -205,5 +210,5 @@ async def deliver_due(
         outcomes.put_nowait(None)
         await writer
         senders.shutdown(wait=False)
-    logger.info("%s", summary.line())
+    logger.debug("%s", summary.line())  # the caller reports it (once)
     return summary

@@ -5,7 +5,15 @@ stderr). ``group`` holds the command group; each module below attaches one comma
 commands to it when imported here.
 """
 
-from bea_tracker.cli import (  # noqa: F401 - registers
+import sys
+from pathlib import Path
+
+from bea_tracker import signals
+
+if Path(sys.argv[0]).name in ("bea-tracker", "__main__.py"):  # the program, not an import
+    signals.install()  # before the heavy imports: SIGTERM is a clean exit from now on
+
+from bea_tracker.cli import (  # noqa: E402, F401 - registers
     alerts,
     audit,
     demo,
@@ -14,6 +22,6 @@ from bea_tracker.cli import (  # noqa: F401 - registers
     query,
     run,
 )
-from bea_tracker.cli.group import main
+from bea_tracker.cli.group import main  # noqa: E402
 
 __all__ = ["main"]

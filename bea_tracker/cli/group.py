@@ -90,6 +90,10 @@ def main(ctx: click.Context, config_path: str | None, database_url: str | None,
          log_level: str | None) -> None:
     """Track U.S. Bureau of Economic Analysis releases: poll, extract, keep every
     revision, and alert subscribers by e-mail, Slack and webhook."""
+    from bea_tracker import signals
+
+    if ctx.invoked_subcommand != "run":
+        signals.release()  # only the daemon has start-up work to finish on SIGTERM
     ctx.obj = App(config_path, log_level.upper() if log_level else None,
                   database_url=database_url)
     ctx.call_on_close(ctx.obj.close)

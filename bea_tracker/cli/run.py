@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 import click
@@ -22,6 +23,12 @@ logger = logging.getLogger(__name__)
 @click.pass_obj
 def run(app: App, once: bool, log_format: str | None) -> None:
     """Run the daemon: poll BEA, crawl, store and alert until stopped (SIGTERM/SIGINT)."""
+    from bea_tracker import signals
+
+    if once:
+        signals.release()
+    else:
+        signals.defer()  # SIGTERM during start-up: recorded, honoured at the next step
     from bea_tracker.app import setup_logging
     from bea_tracker.reactor import run_in_reactor
 
@@ -45,9 +52,13 @@ def run(app: App, once: bool, log_format: str | None) -> None:
         for line in lines:
             click.echo(line)
         return
+    app.db  # noqa: B018 - migrate before the loop starts
+    logger.info("daemon starting (pid %d)", os.getpid())
     from bea_tracker.daemon.service import AlreadyRunning, Daemon
 
-    app.db  # noqa: B018 - migrate before the loop starts
+    if signals.requested():
+        logger.info("daemon stopped during start-up (SIGTERM)")
+        sys.exit(0)
     try:
         code = run_in_reactor(lambda: Daemon(app).run())
     except AlreadyRunning as exc:
@@ -59,7 +70,11 @@ def run(app: App, once: bool, log_format: str | None) -> None:
 @format_option(csv_ok=False)
 @click.pass_obj
 def status(app: App, fmt: str) -> None:
-    """Daemon heartbeat, last poll, next scheduled release, outbox counts, last error."""
+    """Daemon heartbeat, health, last poll, next scheduled release, outbox counts, last error.
+
+    Exits 0 when the daemon runs and is healthy, 1 when it is down or unhealthy (so it can
+    serve as a health check).
+    """
     from bea_tracker.daemon.status import collect_status, print_status
 
     info = collect_status(app.db, app.config)
@@ -67,6 +82,8 @@ def status(app: App, fmt: str) -> None:
         sys.stdout.write(to_json_text(info) + "\n")
     else:
         print_status(info)
+    if not info["healthy"]:
+        fail(info["problem"], 1)
 
 
 @main.command()

@@ -17,20 +17,26 @@ import logging
 import os
 import signal
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bea_tracker import signals
 from bea_tracker.app import App
 from bea_tracker.cycles import build_poller, notify_cycle
 from bea_tracker.daemon.bursts import BurstWindow, appeared, report_missing, upcoming_windows
+from bea_tracker.daemon.metrics import Metrics
+from bea_tracker.daemon.status import assess_health
 from bea_tracker.wiring import fetch_client
 from db import heartbeat
 from db.outbox import next_due_at
 from scraper.page_store import PageSink
 from scraper.probe import probe_release
+
+if TYPE_CHECKING:
+    from bea_tracker.daemon.web import HttpListener
 
 logger = logging.getLogger(__name__)
 
@@ -54,17 +60,23 @@ class Daemon:
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._abandoned = False
+        self.metrics = Metrics()
+        self.started_at = datetime.now(timezone.utc)
+        self.http: HttpListener | None = None
 
     # -- lifecycle -------------------------------------------------------------------
     async def run(self) -> int:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.stop)
+        if signals.requested():  # SIGTERM came while starting: nothing claimed yet
+            logger.info("daemon stopped during start-up (SIGTERM)")
+            return 0
         claimed, holder = await asyncio.to_thread(self._claim)
         if not claimed:
             raise AlreadyRunning(
                 "another bea-tracker daemon is running on this database"
                 + (f" (pid {holder.get('pid')} on {holder.get('host')})" if holder else ""))
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, self.stop)
         polling = self.config.polling
         async with fetch_client(self.config) as client:
             self.client = client
@@ -74,12 +86,17 @@ class Daemon:
                 job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": 30},
             )
             self._add_standing_jobs()
+            await self._start_http()
             self.scheduler.start()
             delivery = asyncio.create_task(self._delivery_loop())
-            logger.info("daemon started (idle poll every %.0f s, burst every %.0f s)",
+            self.metrics.up.set(1)
+            logger.info("daemon started (idle poll every %g s, burst every %g s)",
                         polling.idle_interval, polling.burst_interval)
             await self._stopping.wait()
+            self.metrics.up.set(0)
             await self._shutdown(delivery)
+            if self.http is not None:
+                await self.http.stop()
         await asyncio.to_thread(self._release)
         logger.info("daemon stopped")
         if self._abandoned:
@@ -89,6 +106,25 @@ class Daemon:
             logging.shutdown()
             os._exit(0)
         return 0
+
+    async def _start_http(self) -> None:
+        """The /healthz and /metrics listener, when ``http.listen`` is set."""
+        listen = self.config.http.listen
+        if not listen:
+            return
+        from bea_tracker.daemon.web import HttpListener, daemon_routes
+
+        host, port = self.config.http.address()
+        self.http = HttpListener(host, port, daemon_routes(self))
+        await self.http.start()
+        self.state["http"] = f"http://{host}:{self.http.port}/"
+
+    def health(self) -> dict[str, Any]:
+        """Healthy while the feed was read recently (or the daemon only just started)."""
+        now = datetime.now(timezone.utc)
+        last_ok = self.state.get("last_feed_ok_at")
+        return assess_health(True, self.started_at, datetime.fromisoformat(last_ok)
+                             if last_ok else None, now, self.config)
 
     def stop(self) -> None:
         if not self._stopping.is_set():
@@ -155,11 +191,17 @@ class Daemon:
     async def poll_feed(self, reason: str) -> None:
         async with self._feed_lock:
             summary = await self.poller.poll_feed()
-        logger.info("%s poll: %s", reason, summary.line())
-        self.state["last_poll"] = {"at": datetime.now(timezone.utc).isoformat(),
-                                   "status": summary.feed_status,
+        quiet = reason == "burst" and not summary.event_ids and not summary.error
+        # a burst polls every few seconds: its routine polls are DEBUG, news is INFO
+        logger.log(logging.DEBUG if quiet else logging.INFO, "%s poll: %s", reason,
+                   summary.line())
+        now = datetime.now(timezone.utc).isoformat()
+        self.state["last_poll"] = {"at": now, "status": summary.feed_status,
                                    "not_modified": summary.not_modified,
                                    "error": summary.error}
+        if not summary.error:
+            self.state["last_feed_ok_at"] = now
+        self.metrics.poll("feed", not summary.error, summary.not_modified, summary.new_items)
         if summary.event_ids:
             self._wake.set()
 
@@ -167,7 +209,9 @@ class Daemon:
         await self.poll_feed("idle")
 
     async def refresh_schedule(self) -> None:
-        logger.info("%s", await self.poller.poll_schedule())
+        line = await self.poller.poll_schedule()
+        logger.info("%s", line)
+        self.metrics.poll("schedule", "unavailable" not in line, "304" in line)
         await self.plan_bursts()
         self._wake.set()  # a schedule change may have written events
 
@@ -214,8 +258,10 @@ class Daemon:
                 self.db, self.client, window.target, base_url=self.config.bea.base_url,
                 sink=PageSink(self.db, failure_threshold=self.config.polling.failure_threshold),
             )
-            if outcome is not None and outcome.event_ids:
-                self._wake.set()
+            if outcome is not None:
+                self.metrics.poll("page", True)
+                if outcome.event_ids:
+                    self._wake.set()
         await self.poll_feed("burst")
         await self._appeared(window)
 
@@ -263,6 +309,7 @@ class Daemon:
             self._wake.clear()
             try:
                 summary = await notify_cycle(self.config, self.db)
+                self.metrics.delivery(summary)
                 if summary.sent or summary.retried or summary.dead:
                     logger.info("delivery: %s", summary.line())
             except Exception as exc:

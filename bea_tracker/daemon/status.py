@@ -16,6 +16,31 @@ from db.session import Database, safe_url
 STALE_AFTER = timedelta(seconds=30)
 
 
+def assess_health(alive: bool, started_at: datetime | None, last_feed_ok_at: datetime | None,
+                  now: datetime, config: AppConfig) -> dict[str, Any]:
+    """Healthy: the daemon runs and read the feed within three idle intervals (plus a
+    timeout), or started less than that ago. Shared by ``status`` and ``/healthz``."""
+    polling = config.polling
+    window = timedelta(seconds=3 * polling.idle_interval + polling.timeout)
+    problem = None
+    if not alive:
+        problem = "the daemon is not running"
+    else:
+        since = last_feed_ok_at or started_at
+        if since is not None and now - since > window:
+            what = f"since {_iso(last_feed_ok_at)}" if last_feed_ok_at else "since it started"
+            problem = f"the feed has not been read {what} (more than {window})"
+    return {"healthy": problem is None, "problem": problem,
+            "last_feed_ok_at": _iso(last_feed_ok_at)}
+
+
+def _parse(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
@@ -45,11 +70,18 @@ def collect_status(database: Database, config: AppConfig) -> dict[str, Any]:
             "state": value.get("state"),
             "started_at": value.get("started_at"),
             "heartbeat_at": value.get("heartbeat_at"),
+            "last_feed_ok_at": value.get("last_feed_ok_at"),
             "burst": value.get("bursts") or [],
             "next_burst": value.get("next_burst"),
             "last_error": value.get("last_error"),
+            "http": value.get("http"),
         }
+    health = assess_health(daemon["alive"], _parse(daemon.get("started_at")),
+                           _parse(daemon.get("last_feed_ok_at")), now, config) \
+        if daemon["alive"] else assess_health(False, None, None, now, config)
     return {
+        "healthy": health["healthy"],
+        "problem": health["problem"],
         "daemon": daemon,
         "last_poll": None if poll is None else {
             "at": _iso(poll.started_at), "url": poll.url, "status": poll.status,
@@ -68,27 +100,35 @@ def collect_status(database: Database, config: AppConfig) -> dict[str, Any]:
 def print_status(info: dict[str, Any]) -> None:
     from rich.console import Console
 
-    console = Console()
+    from bea_tracker.cli.output import format_time as t
+
+    console = Console(highlight=False)
     d = info["daemon"]
     alive = "[green]running[/green]" if d["alive"] else "[red]not running[/red]"
-    console.print(f"daemon: {alive}" + (f" (pid {d['pid']}, heartbeat {d['heartbeat_at']})"
+    console.print(f"daemon: {alive}" + (f" (pid {d['pid']}, heartbeat {t(d['heartbeat_at'])})"
                                          if d.get("pid") else ""))
+    console.print("health: " + ("[green]ok[/green]" if info["healthy"]
+                                else f"[red]unhealthy[/red]: {info['problem']}"))
+    if d.get("http"):
+        console.print(f"serving: {d['http']}healthz, {d['http']}metrics")
     if d.get("burst"):
         console.print(f"burst polling for: {', '.join(d['burst'])}")
     poll = info["last_poll"]
     if poll:
         what = "304 not modified" if poll["not_modified"] else f"HTTP {poll['status']}"
-        console.print(f"last feed poll: {poll['at']} {what}"
+        console.print(f"last feed poll: {t(poll['at'])} {what}"
                       + (f" error: {poll['error']}" if poll["error"] else ""))
     else:
         console.print("last feed poll: never")
     nxt = info["next_release"]
     console.print("next scheduled release: " + (
-        f"{nxt['title']} {nxt['period'] or ''} at {nxt['starts_at']}" if nxt else "none known"))
+        f"{nxt['title']} {nxt['period'] or ''} at {t(nxt['starts_at'])}" if nxt
+        else "none known"))
     console.print("outbox: " + ", ".join(f"{k} {v}" for k, v in info["outbox"].items()))
     if d.get("last_error"):
         console.print(f"last error: {d['last_error']}")
     lat = info["last_release_latency"]
     if lat:
-        console.print(f"last release: {lat['title']}: page seen {lat['page_first_seen_at']}, "
-                      f"feed {lat['feed_first_seen_at']}, delivered {lat['first_delivery_at']}")
+        console.print(f"last release: {lat['title']}: page seen {t(lat['page_first_seen_at'])}, "
+                      f"feed {t(lat['feed_first_seen_at'])}, delivered "
+                      f"{t(lat['first_delivery_at'])}")

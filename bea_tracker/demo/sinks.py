@@ -92,6 +92,7 @@ class ReceivedMail:
     raw: bytes
     received_at: datetime
     login: str | None = None
+    tls: bool = False  # the message came over TLS (STARTTLS or implicit)
 
 
 class _MailHandler:
@@ -107,9 +108,12 @@ class _MailHandler:
         raw = raw if isinstance(raw, bytes) else raw.encode("utf-8")
         message = email.message_from_bytes(raw, policy=email.policy.default)
         login = session.auth_data if isinstance(session.auth_data, str) else None
+        transport = getattr(server, "transport", None)
+        tls = session.ssl is not None or (
+            transport is not None and transport.get_extra_info("ssl_object") is not None)
         self._sink._inbox.add(ReceivedMail(
             envelope.mail_from or "", list(envelope.rcpt_tos), message,  # type: ignore[arg-type]
-            raw, datetime.now(timezone.utc), login,
+            raw, datetime.now(timezone.utc), login, tls,
         ))
         return "250 Message accepted for delivery"
 
@@ -117,16 +121,22 @@ class _MailHandler:
 class SmtpSink(Service):
     """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps every message it accepts.
 
-    ``credentials=("user", "secret")`` offers AUTH PLAIN/LOGIN without TLS and accepts
-    only that pair (a message can still be sent unauthenticated; check ``login``).
-    STARTTLS is not offered.
+    ``credentials=("user", "secret")`` offers AUTH PLAIN/LOGIN and accepts only that pair
+    (a message can still be sent unauthenticated; check ``login``). Without ``tls`` no TLS
+    is offered and AUTH works in the clear; ``tls="starttls"`` (with an ``ssl_context``)
+    requires STARTTLS before anything else, ``tls="implicit"`` speaks TLS from the first
+    byte (port 465 style).
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int | None = None, *,
-                 credentials: tuple[str, str] | None = None) -> None:
+                 credentials: tuple[str, str] | None = None, tls: str | None = None,
+                 ssl_context: Any = None) -> None:
+        if tls not in (None, "starttls", "implicit") or (tls and ssl_context is None):
+            raise ValueError("tls is None, 'starttls' or 'implicit' (with an ssl_context)")
         self.host = host
         self.port = port or 0
         self._credentials = credentials
+        self._tls, self._ssl_context = tls, ssl_context
         self._inbox: _Inbox[ReceivedMail] = _Inbox()
         self._refusals: deque[str] = deque()
         self._lock = threading.Lock()
@@ -138,7 +148,12 @@ class SmtpSink(Service):
         self.port = self.port or free_port(self.host)
         options: dict[str, Any] = {}
         if self._credentials is not None:
-            options = {"authenticator": self._authenticate, "auth_require_tls": False}
+            options = {"authenticator": self._authenticate,
+                       "auth_require_tls": self._tls == "starttls"}
+        if self._tls == "starttls":
+            options |= {"tls_context": self._ssl_context, "require_starttls": True}
+        elif self._tls == "implicit":
+            options["ssl_context"] = self._ssl_context
         controller = Controller(_MailHandler(self), hostname=self.host, port=self.port,
                                 **options)
         try:

@@ -48,7 +48,9 @@ def test_deliveries_empty_and_retry_unknown(cli):
 
 
 def test_status_without_daemon(cli):
-    info = json.loads(cli("status", "--json").stdout)
+    result = cli("status", "--json")
+    assert result.exit_code == 1 and "the daemon is not running" in result.stderr
+    info = json.loads(result.stdout)
     assert info["daemon"]["alive"] is False
     assert info["outbox"] == {"pending": 0, "sending": 0, "sent": 0, "dead": 0}
     assert info["last_poll"] is None

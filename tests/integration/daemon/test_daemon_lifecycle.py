@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
@@ -50,7 +51,7 @@ def test_idle_polls_are_conditional_gets_answered_304(configure, bea, daemons,
 
 
 def test_status_while_running_then_sigterm_exits_0_within_10_s(configure, daemons, db_file,
-                                                                tracker_json):
+                                                                tracker, tracker_json):
     configure(idle_interval="1s")
     daemon = daemons()
     wait_until(lambda: query(db_file, "SELECT count(*) FROM poll_log WHERE kind = 'feed'")
@@ -74,7 +75,10 @@ def test_status_while_running_then_sigterm_exits_0_within_10_s(configure, daemon
     assert seconds < 10
     assert "daemon stopped" in daemon.log_text()
     assert "Traceback" not in daemon.log_text()
-    stopped = tracker_json("status", "--json")["daemon"]
+    after = tracker("status", "--json", check=False)
+    assert after.returncode == 1  # status is a health check: a stopped daemon fails it
+    assert "error: the daemon is not running" in after.stderr
+    stopped = json.loads(after.stdout)["daemon"]
     assert (stopped["alive"], stopped["state"]) == (False, "stopped")
 
 
