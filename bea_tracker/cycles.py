@@ -14,6 +14,7 @@ import httpx
 from bea_tracker.app import App
 from bea_tracker.config import AppConfig
 from bea_tracker.wiring import (
+    alert_charts,
     context_factory,
     crawl_settings,
     delivery_policy,
@@ -57,7 +58,8 @@ async def notify_cycle(config: AppConfig, database) -> DeliverySummary:  # noqa:
     await asyncio.to_thread(match_events, database, now, digest_due(config))
     transport = httpx.HTTPTransport(retries=0)
     try:
-        return await deliver_due(database, context_factory(config, transport),
+        return await deliver_due(database,
+                                 context_factory(config, transport, alert_charts(database)),
                                  delivery_policy(config))
     finally:
         transport.close()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -17,7 +17,10 @@ from bea_tracker.config import AppConfig, SecretMissing
 from notifier.channels import get_channel
 from notifier.delivery import ContextFactory, DeliveryPolicy
 from notifier.errors import TransientSendError
-from notifier.settings import DeliveryContext
+from notifier.settings import ChartRenderer, DeliveryContext
+
+if TYPE_CHECKING:
+    from db.session import Database
 
 
 def fetch_policy(config: AppConfig):  # noqa: ANN201 - scraper.fetch.FetchPolicy
@@ -93,7 +96,11 @@ def channel_settings(config: AppConfig, kind: str) -> object | None:
     return channel.settings_from(section.channel_values())
 
 
-def context_factory(config: AppConfig, transport: httpx.BaseTransport | None) -> ContextFactory:
+def context_factory(config: AppConfig, transport: httpx.BaseTransport | None,
+                    chart: ChartRenderer | None = None) -> ContextFactory:
+    """Each kind's context: its settings, the shared HTTP knobs and (for channels that
+    embed one) the chart renderer."""
+
     def context_for(kind: str) -> DeliveryContext:
         try:
             settings = channel_settings(config, kind)
@@ -101,6 +108,13 @@ def context_factory(config: AppConfig, transport: httpx.BaseTransport | None) ->
             raise TransientSendError(str(exc)) from None
         return DeliveryContext(settings=settings, timeout=config.polling.timeout,
                                user_agent=config.bea.user_agent, http_transport=transport,
-                               link_hosts=tuple(config.bea.allowed_hosts))
+                               link_hosts=tuple(config.bea.allowed_hosts), chart=chart)
 
     return context_for
+
+
+def alert_charts(database: Database) -> ChartRenderer:
+    """The chart renderer e-mail alerts embed (history from ``database``, the plot code)."""
+    from bea_tracker.history.alert_charts import AlertCharts
+
+    return AlertCharts(database)

@@ -16,10 +16,26 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import httpx
 
+    from db.records import EventRecord
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_USER_AGENT = "bea-tracker/0.1 (+https://github.com/bea-tracker/bea-tracker)"
 DEFAULT_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class ChartImage:
+    """A small PNG of the indicator's recent history, for channels that can embed one."""
+
+    png: bytes = field(repr=False)
+    alt: str
+
+
+#: Draws the chart of an event's headline indicator, or None (nothing to draw, or the
+#: ``plot`` extra missing). The composition root supplies it: drawing needs the history
+#: in the database and the plotting code, neither of which the notifier may reach.
+ChartRenderer = Callable[["EventRecord"], "ChartImage | None"]
 
 
 @dataclass(frozen=True)
@@ -42,3 +58,5 @@ class DeliveryContext:
     http_transport: httpx.BaseTransport | None = field(default=None, repr=False, compare=False)
     #: Unix time now (webhook timestamps); tests turn it back to make a stale delivery.
     clock: Callable[[], float] = field(default=time.time, repr=False, compare=False)
+    #: Charts for e-mail alerts; None sends them without.
+    chart: ChartRenderer | None = field(default=None, repr=False, compare=False)

@@ -169,7 +169,7 @@ def subscribe_test(app: App, sub_id: int) -> None:
     (a test message without figures if the database has no release yet)."""
     from datetime import datetime, timezone
 
-    from bea_tracker.wiring import context_factory
+    from bea_tracker.wiring import alert_charts, context_factory
     from db.events import latest_release_event
     from notifier.errors import SendError
     from notifier.subscriptions import get_subscription
@@ -182,7 +182,7 @@ def subscribe_test(app: App, sub_id: int) -> None:
     if sub is None:
         fail(f"no subscription {sub_id}", 1)
     try:
-        context = context_factory(app.config, None)(sub.kind)
+        context = context_factory(app.config, None, alert_charts(app.db))(sub.kind)
         send_test_message(sub, context, now, latest)
     except SendError as exc:
         fail(f"test message to subscription {sub_id} failed: {exc.reason}", 1)

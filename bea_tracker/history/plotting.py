@@ -8,11 +8,12 @@ optional ``plot`` extra and are imported only when a chart is drawn.
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -143,9 +144,33 @@ def _stated_when(row: Any) -> tuple[Any, Any]:
     return (row.released_at or row.fetched_at, row.fetched_at)
 
 
+def last_periods(series: Series, count: int) -> Series:
+    """Only the newest ``count`` periods of ``series`` (every estimate of each kept)."""
+    keep = {p.period for p in series.latest[-count:]}
+    return replace(series, points=tuple(p for p in series.points if p.period in keep),
+                   latest=tuple(p for p in series.latest if p.period in keep))
+
+
 def render_png(series: Series, out: Path, width: int = 1200, height: int = 675,
                dpi: int = 100) -> Path:
     """Draw ``series`` into a PNG of exactly ``width`` x ``height`` pixels."""
+    figure = _figure(series, width, height, dpi)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(out, format="png", dpi=dpi)
+    logger.info("wrote %s (%dx%d)", out, width, height)
+    return out
+
+
+def render_png_bytes(series: Series, width: int = 640, height: int = 320, dpi: int = 100,
+                     highlight: Point | None = None) -> bytes:
+    """The PNG as bytes (for an e-mail), ``highlight`` drawn as this release's estimate."""
+    buffer = io.BytesIO()
+    _figure(series, width, height, dpi, highlight).savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
+
+
+def _figure(series: Series, width: int, height: int, dpi: int,
+            highlight: Point | None = None) -> Any:
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
@@ -153,19 +178,23 @@ def render_png(series: Series, out: Path, width: int = 1200, height: int = 675,
         raise PlotUnavailable(f"matplotlib is not installed ({INSTALL_HINT})") from exc
     figure = Figure(figsize=(width / dpi, height / dpi), dpi=dpi)
     FigureCanvasAgg(figure)
+    title = f"{series.label} ({series.indicator})"
+    if height < 500:  # e-mail size: one title line (the axis label says the unit)
+        axes = figure.add_axes((0.1, 0.16, 0.84, 0.72))
+        _draw(axes, series, highlight)
+        figure.suptitle(title, x=0.1, y=0.98, ha="left", va="top", fontsize=11,
+                        fontweight="bold")
+        figure.text(0.1, 0.015, SOURCE_LINE, ha="left", fontsize=7, color="#555555")
+        return figure
     axes = figure.add_axes((0.08, 0.17, 0.88, 0.7))
-    _draw(axes, series)
-    figure.suptitle(f"{series.label} ({series.indicator})", x=0.08, y=0.97,
-                    ha="left", fontsize=14, fontweight="bold")
+    _draw(axes, series, highlight)
+    figure.suptitle(title, x=0.08, y=0.97, ha="left", fontsize=14, fontweight="bold")
     figure.text(0.08, 0.9, series.unit_label, ha="left", fontsize=10, color="#444444")
     figure.text(0.08, 0.03, SOURCE_LINE, ha="left", fontsize=8, color="#555555")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(out, format="png", dpi=dpi)
-    logger.info("wrote %s (%dx%d)", out, width, height)
-    return out
+    return figure
 
 
-def _draw(axes: Any, series: Series) -> None:
+def _draw(axes: Any, series: Series, highlight: Point | None = None) -> None:
     latest = series.latest
     axes.plot([p.when for p in latest], [p.value for p in latest], color="#999999",
               linewidth=1.5, zorder=1, label="Latest estimate")
@@ -178,6 +207,10 @@ def _draw(axes: Any, series: Series) -> None:
         axes.scatter([p.when for p in mine], [p.value for p in mine], marker=marker,
                      s=max(40, 110 - 18 * rank), linewidths=1.8, zorder=2 + rank,
                      label=label, **paint)
+    if highlight is not None:
+        axes.scatter([highlight.when], [highlight.value], marker="o", s=160, zorder=20,
+                     color="#d62728", edgecolors="#222222", linewidths=1.2,
+                     label=f"This estimate ({highlight.period})")
     if series.unit in _CHANGE_UNITS or any(p.value < 0 for p in series.points):
         axes.axhline(0, color="#333333", linewidth=0.8, zorder=0)
     periods = sorted({(p.when, p.period) for p in series.points})

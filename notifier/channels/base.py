@@ -107,9 +107,10 @@ def is_digest(subscription: Subscription, events: Sequence[EventRecord]) -> bool
     return subscription.digest is not None or len(events) > 1
 
 
-def render_for(subscription: Subscription, events: Sequence[EventRecord]) -> RenderedAlert:
+def render_for(subscription: Subscription, events: Sequence[EventRecord],
+               chart_cid: str | None = None, chart_alt: str = "") -> RenderedAlert:
     from notifier.render.messages import render_events
 
     return render_events(events, digest=is_digest(subscription, events),
-                         format=subscription.format)
+                         format=subscription.format, chart_cid=chart_cid, chart_alt=chart_alt)
 

@@ -18,10 +18,10 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 from typing import TYPE_CHECKING, Any
 
-from db.records import EventRecord, Subscription
+from db.records import EVENT_NEW_RELEASE, FORMAT_FULL, EventRecord, Subscription
 from notifier.channels.base import Channel, ChannelOption, render_for
 from notifier.errors import PermanentSendError, TransientSendError
-from notifier.settings import DEFAULT_TIMEOUT, DeliveryContext
+from notifier.settings import DEFAULT_TIMEOUT, ChartImage, DeliveryContext
 from notifier.validate import validate_email
 
 if TYPE_CHECKING:
@@ -72,9 +72,11 @@ def message_id(
 
 
 def build_message(
-    rendered: RenderedAlert, to_addr: str, from_addr: str, msg_id: str
+    rendered: RenderedAlert, to_addr: str, from_addr: str, msg_id: str,
+    chart: tuple[str, bytes] | None = None,
 ) -> EmailMessage:
-    """multipart/alternative: the text part first, the HTML part preferred by clients."""
+    """multipart/alternative: the text part first, the HTML part preferred by clients;
+    ``chart`` (its Content-ID and PNG) goes with the HTML part as multipart/related."""
     msg = EmailMessage()
     msg["Subject"] = rendered.subject
     msg["From"] = from_addr
@@ -84,6 +86,11 @@ def build_message(
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(rendered.text)
     msg.add_alternative(rendered.html, subtype="html")
+    if chart is not None:
+        cid, png = chart
+        html_part = msg.get_payload()[1]
+        html_part.add_related(png, "image", "png", cid=cid, filename="chart.png",
+                              disposition="inline")
     return msg
 
 
@@ -130,6 +137,20 @@ def _send(settings: SmtpSettings, msg: EmailMessage, to_addr: str) -> None:
         _close_quietly(smtp)
 
 
+def chart_for(subscription: Subscription, events: Sequence[EventRecord],
+              context: DeliveryContext) -> ChartImage | None:
+    """The chart of a single full new-release alert, if the root gave a renderer; a chart
+    that fails to draw is left out (logged), never the alert."""
+    if (context.chart is None or len(events) != 1 or subscription.digest is not None
+            or subscription.format != FORMAT_FULL or events[0].kind != EVENT_NEW_RELEASE):
+        return None
+    try:
+        return context.chart(events[0])
+    except Exception:
+        logger.warning("chart for event %s left out of the e-mail", events[0].id, exc_info=True)
+        return None
+
+
 class EmailChannel(Channel):
     """E-mail: the target is a bare address (shown as is), settings from ``smtp:``."""
 
@@ -158,7 +179,12 @@ class EmailChannel(Channel):
             raise PermanentSendError("no SMTP settings configured (smtp.host in config.yaml)")
         to_addr = self.target_of(subscription)
         msg_id = message_id(outbox_id, subscription, events, settings.from_addr)
-        msg = build_message(render_for(subscription, events), to_addr, settings.from_addr, msg_id)
+        chart = chart_for(subscription, events, context)
+        cid = make_msgid("chart", domain="bea-tracker.local") if chart else None
+        rendered = render_for(subscription, events, chart_cid=cid[1:-1] if cid else None,
+                              chart_alt=chart.alt if chart else "")
+        msg = build_message(rendered, to_addr, settings.from_addr, msg_id,
+                            (cid, chart.png) if cid and chart else None)
         try:
             _send(settings, msg, to_addr)
         except (smtplib.SMTPException, OSError) as exc:

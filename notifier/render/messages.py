@@ -59,15 +59,18 @@ def _fragments(view: EventView) -> tuple[str, Markup]:
     return text, html
 
 
-def render_alert(event: EventRecord) -> RenderedAlert:
-    """The message for one event."""
+def render_alert(event: EventRecord, chart_cid: str | None = None,
+                 chart_alt: str = "") -> RenderedAlert:
+    """The message for one event; ``chart_cid`` puts an inline chart (``cid:``) in the HTML
+    part, the text part stays the same."""
     view = event_view(event)
     text_body, html_body = _fragments(view)
     env = environment()
     return RenderedAlert(
         subject=view.subject,
         text=env.get_template("alert.txt.j2").render(v=view, body=text_body),
-        html=env.get_template("alert.html.j2").render(v=view, body=html_body),
+        html=env.get_template("alert.html.j2").render(
+            v=view, body=html_body, chart_cid=chart_cid, chart_alt=chart_alt),
     )
 
 
@@ -118,14 +121,15 @@ def render_short(events: Sequence[EventRecord], digest: bool = False) -> Rendere
 
 
 def render_events(
-    events: Sequence[EventRecord], digest: bool = False, format: str = FORMAT_FULL
+    events: Sequence[EventRecord], digest: bool = False, format: str = FORMAT_FULL,
+    chart_cid: str | None = None, chart_alt: str = "",
 ) -> RenderedAlert:
     """One event as an alert; several (or a digest subscription's batch) as a digest; in
-    the short format, one line per event."""
+    the short format, one line per event. Only a single full alert carries a chart."""
     if not events:
         raise ValueError("nothing to render: no events")
     if format == FORMAT_SHORT:
         return render_short(events, digest)
     if len(events) == 1 and not digest:
-        return render_alert(events[0])
+        return render_alert(events[0], chart_cid, chart_alt)
     return render_digest(events)
