@@ -171,7 +171,7 @@ def event_record(session: Session, event: Event) -> EventRecord:
             category=schedule.category,
         )
     record = release_record(session, release, event.snapshot_id) if release else None
-    earlier = ()
+    earlier: tuple[EarlierEstimate, ...] = ()
     if release is not None and record is not None and event.kind == EVENT_NEW_RELEASE:
         earlier = earlier_estimates(session, release, record.figures)
     return EventRecord(

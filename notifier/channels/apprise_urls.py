@@ -104,7 +104,8 @@ def load_apprise() -> ModuleType:
 @contextmanager
 def captured_warnings() -> Iterator[list[str]]:
     """Apprise's (masked) warning lines logged by this thread inside the block."""
-    _Redact.local.lines = lines = []
+    lines: list[str] = []
+    _Redact.local.lines = lines
     try:
         yield lines
     finally:

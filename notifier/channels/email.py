@@ -88,7 +88,8 @@ def build_message(
     msg.add_alternative(rendered.html, subtype="html")
     if chart is not None:
         cid, png = chart
-        html_part = msg.get_payload()[1]
+        html_part = msg.get_body(("html",))
+        assert isinstance(html_part, EmailMessage)  # built just above
         html_part.add_related(png, "image", "png", cid=cid, filename="chart.png",
                               disposition="inline")
     return msg
