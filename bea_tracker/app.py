@@ -7,8 +7,12 @@ import logging
 import sys
 from datetime import datetime, timezone
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from bea_tracker.config import AppConfig, ConfigError, load_config
+from bea_tracker.errors import ConfigError
+
+if TYPE_CHECKING:
+    from bea_tracker.config import AppConfig
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +28,8 @@ class App:
 
     @cached_property
     def config(self) -> AppConfig:
+        from bea_tracker.config import load_config  # pydantic: only for commands that read it
+
         config = load_config(self.config_path)
         if self.database_url:  # --database-url / BEA_TRACKER_DATABASE_URL win over the file
             config = config.model_copy(update={

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, inspect, text
+if TYPE_CHECKING:  # SQLAlchemy is imported on use: db.fastread reads HEAD_REVISION without it
+    from sqlalchemy import Engine
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +34,8 @@ def head_revision(url: str) -> str | None:
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
+        from sqlalchemy import inspect, text
+
         if not inspect(conn).has_table("alembic_version"):
             return None
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()

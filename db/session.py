@@ -11,19 +11,13 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.errors import DatabaseUnavailable, DatabaseUrlError  # noqa: F401 - re-exported
+
 logger = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 #: the extra that installs each backend's driver
 DRIVER_EXTRAS = {"postgresql": "postgres"}
-
-
-class DatabaseUrlError(ValueError):
-    """``database.url`` cannot work as written (a configuration error, phrased for people)."""
-
-
-class DatabaseUnavailable(Exception):
-    """The database exists on paper but cannot be opened or migrated now (a runtime error)."""
 
 
 def _on_sqlite_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI types

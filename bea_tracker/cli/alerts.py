@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -29,6 +28,8 @@ def notify(app: App, once: bool) -> None:
     if not once:
         fail("notify runs one round and exits, so it needs --once ('bea-tracker notify "
              "--once'); to notify continuously, run the daemon: 'bea-tracker run'", 2)
+
+    import asyncio
 
     summary = asyncio.run(notify_cycle(app.config, app.db))
     click.echo(summary.line())

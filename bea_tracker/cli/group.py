@@ -12,7 +12,7 @@ import logging
 import click
 
 from bea_tracker.app import App, safe_url
-from bea_tracker.config import LOG_LEVELS, ConfigError
+from bea_tracker.errors import LOG_LEVELS, ConfigError
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ class BeaGroup(click.Group):
             raise _one_line(exc) from None
 
     def invoke(self, ctx: click.Context):  # noqa: ANN201 - click's signature
-        from db.session import DatabaseUnavailable
+        from db.errors import DatabaseUnavailable
 
         try:
             return super().invoke(ctx)

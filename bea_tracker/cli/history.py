@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import importlib.util
 import logging
 import re
@@ -194,11 +193,17 @@ def backfill(app: App, archive: bool, since: str | None, until: str | None,
         fail(str(exc), 1)
     except ArchiveLayoutError as exc:
         fail(f"{exc}; nothing was crawled", 1)
-    except (KeyboardInterrupt, asyncio.CancelledError, _twisted_cancelled()):
+    except (KeyboardInterrupt, _asyncio_cancelled(), _twisted_cancelled()):
         fail("interrupted before any page was fetched; nothing was stored", EXIT_INTERRUPTED)
     _print_summary(summary, as_json)
     if summary.interrupted:
         sys.exit(EXIT_INTERRUPTED)
+
+
+def _asyncio_cancelled() -> type[BaseException]:
+    import asyncio  # not at import: every command would pay for it
+
+    return asyncio.CancelledError
 
 
 def _twisted_cancelled() -> type[BaseException]:

@@ -67,11 +67,19 @@ def _checked(session, key: str | None) -> None:  # noqa: ANN001 - a Session
 @click.pass_obj
 def latest(app: App, indicator: str | None, fmt: str) -> None:
     """Latest value of each headline indicator (one row per indicator and unit)."""
-    from db.queries import latest_by_indicator
+    from db import fastread
 
-    with app.db.session() as session:
-        _checked(session, indicator)
-        rows = [r.to_json() for r in latest_by_indicator(session, indicator)]
+    # a SQLite file at head is read without SQLAlchemy (most of this command's start-up)
+    fast = fastread.latest(app.config.database.resolved_url(), indicator)
+    if fast is not None:
+        rows, stored = fast
+        check_indicator(indicator, stored)
+    else:
+        from db.queries import latest_by_indicator
+
+        with app.db.session() as session:
+            _checked(session, indicator)
+            rows = [r.to_json() for r in latest_by_indicator(session, indicator)]
     emit([_for_people(r) for r in rows] if fmt == "table" else rows, fmt, FIGURE_COLUMNS,
          "Latest BEA headline figures", EXPORT_COLUMNS)
 
