@@ -27,9 +27,11 @@ from db.records import (
     EXTRACTION_OK,
     EXTRACTION_PARTIAL,
     FeedItem,
+    FigureRecord,
     ReleaseRecord,
 )
 from db.store import KIND_FEED_ITEM, KIND_PAGE
+from scraper.extract import figures_from_text
 
 RECENT_HOURS = 36.0
 RETRY_MAX_DELAY = timedelta(hours=1)
@@ -58,18 +60,29 @@ def _date_or_none(text: str | None) -> date | None:
         return None  # BEA's "Spring 2027": not a date
 
 
+def item_figures(item: FeedItem) -> tuple[FigureRecord, ...]:
+    """The item's ``<data>`` figures, then those its description sentence states that
+    ``<data>`` lacks (e.g. personal income's dollar change): what the feed says before the
+    page is there."""
+    stated = {(f.indicator, f.period, f.unit) for f in item.figures}
+    extra = tuple(f for f in figures_from_text(item.title, item.description or "", item.link)
+                  if (f.indicator, f.period, f.unit) not in stated) if item.description else ()
+    return item.figures + extra
+
+
 def item_record(item: FeedItem) -> ReleaseRecord:
     """What the feed alone says about a release (used until, or if never, a page arrives)."""
+    figures = item_figures(item)
     return ReleaseRecord(
         url=item.link,
         title=item.title,
         released_at=item.published,
         lead=item.description,
         next_release=_date_or_none(item.next_release),
-        figures=item.figures,
+        figures=figures,
         series=item.series,
-        extraction=EXTRACTION_OK if item.figures else EXTRACTION_PARTIAL,
-        problems=() if item.figures else ("feed item carries no figures",),
+        extraction=EXTRACTION_OK if figures else EXTRACTION_PARTIAL,
+        problems=() if figures else ("feed item carries no figures",),
     )
 
 

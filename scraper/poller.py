@@ -27,6 +27,7 @@ from db.store import KIND_FEED_ITEM, Fetched, release_count, store_snapshot
 from scraper.crawl.spider import PageRequest, ReleaseSpider
 from scraper.feed_items import (
     item_bytes,
+    item_figures,
     item_record,
     new_or_changed,
     pending_pages,
@@ -216,7 +217,7 @@ class Poller:
                 summary.skipped.append(item.link)
                 continue
             pages.append(PageRequest(item.link, guid=item.guid, title=item.title,
-                                     feed_figures=item.figures))
+                                     feed_figures=item_figures(item)))
         return pages
 
     async def _retry_pending(self, summary: PollSummary) -> None:
