@@ -263,10 +263,13 @@ def _parse_size(size: str) -> tuple[int, int]:
 @click.option("--size", default="1200x675", show_default=True,
               help="PNG size in pixels, WIDTHxHEIGHT.")
 @click.option("--unit", help="The unit to draw when the indicator has several.")
+@click.option("--vintages", is_flag=True,
+              help="Also draw superseded vintages of a release page (a corrected page).")
 @click.pass_obj
 def plot(app: App, key: str, since: str | None, out: Path | None, terminal: bool, size: str,
-         unit: str | None) -> None:
-    """Chart an indicator over time, each estimate marked (advance, second, third, ...)."""
+         unit: str | None, vintages: bool) -> None:
+    """Chart an indicator over time, each estimate marked (advance, second, third, later
+    releases' restatements): the path of each period, as ALFRED draws vintages."""
     from bea_tracker.history.plotting import (
         PlotUnavailable,
         build_series,
@@ -282,7 +285,7 @@ def plot(app: App, key: str, since: str | None, out: Path | None, terminal: bool
     with app.db.session() as session:
         stored = known_indicators(session)
         check_indicator(key, stored)
-        series = build_series(key, history(session, key), first_day, unit)
+        series = build_series(key, history(session, key, vintages=vintages), first_day, unit)
     if series is None:
         when = f" for periods from {first_day}" if first_day else ""
         hint = "" if key in stored else " (run 'bea-tracker backfill' or 'poll' first)"

@@ -50,6 +50,22 @@ def test_png_has_the_asked_size_and_a_chart_in_it(cli, gdp_history, tmp_path, si
     assert "3 points" in result.stderr  # advance and second for Q2, Q1 restated
 
 
+def test_vintages_adds_the_superseded_vintage_of_a_corrected_page(cli, gdp_history, store_page,
+                                                                  tmp_path):
+    corrected = data.load(data.GDP_ADVANCE_FILE).replace(
+        b"annual rate of 1.5 percent", b"annual rate of 1.7 percent")
+    store_page(data.BEA_BASE_URL + data.GDP_ADVANCE_PATH, corrected,
+               datetime(2026, 7, 31, 12, 0, tzinfo=timezone.utc))
+    out = tmp_path / "gdp.png"
+
+    current = cli("plot", "real_gdp", "--out", str(out))
+    every = cli("plot", "real_gdp", "--out", str(out), "--vintages")
+
+    assert current.exit_code == 0 and every.exit_code == 0, every.output
+    assert "3 points" in current.stderr  # Q1 restated, Q2 advance (corrected 1.7), Q2 second
+    assert "4 points" in every.stderr  # ... and the advance page's first vintage (1.5)
+
+
 def test_terminal_chart(cli, gdp_history):
     result = cli("plot", "real_gdp", "--terminal")
 
