@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import signal
+import threading
 import time
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
@@ -187,22 +188,46 @@ def test_backfill_waits_for_a_burst_window_and_then_finishes(backfiller, write_c
     bea = backfiller.bea
     config = write_config({
         "bea": bea.config() | {"user_agent": "bea-tracker-tests (test@example.org)"},
-        "polling": {"timeout": 10, "burst_before": 1, "burst_after": 2},
+        "polling": {"timeout": 10, "burst_before": 3600, "burst_after": 2},
     }, name="burst.yaml")
     burst = type(backfiller)(bea, database, config, backfiller.workdir)
-    starts = datetime.now(timezone.utc) + timedelta(seconds=2)
+    title, period = "GDP (Second Estimate)", "2nd Quarter 2026"
+    _schedule(database, title, period, datetime.now(timezone.utc) + timedelta(minutes=30))
+    child = burst.start("--archive", "--series", "GDP", "--since", "2026-04-01")
+    try:
+        lines = _stderr_lines(child)
+        _wait(lambda: any("pausing:" in line for line in lines))
+        assert _page_requests(bea) == []  # paused before its first release page
+        moved_at = datetime.now(timezone.utc)  # BEA moves the release: the window is gone
+        _schedule(database, title, period, moved_at - timedelta(hours=1))
+        stdout, _ = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.communicate()
+    assert child.returncode == 0, "".join(lines)
+    summary = json.loads(stdout)
+    assert summary["paused"] == 1 and len(summary["stored"]) == 5
+    assert f"pausing: {title}, {period} is scheduled" in "".join(lines)
+    assert min(r.at for r in _page_requests(bea)) >= moved_at
+
+
+def _schedule(database, title: str, period: str, starts_at: datetime) -> None:
     with database.unit_of_work() as session:
         store_schedule(session, ScheduleRecord(events=(
-            ScheduleEvent("GDP (Second Estimate)", "2nd Quarter 2026", starts, "news"),)))
-    closes = starts + timedelta(seconds=2)
+            ScheduleEvent(title, period, starts_at, "news"),)))
 
-    run = burst.run("--archive", "--series", "GDP", "--since", "2026-04-01")
 
-    assert run.code == 0, run.stderr
-    assert run.summary()["paused"] == 1 and len(run.summary()["stored"]) == 5
-    assert "pausing: GDP (Second Estimate), 2nd Quarter 2026 is scheduled" in run.stderr
-    pages = _page_requests(bea)
-    assert pages and min(r.at for r in pages) >= closes  # not one page during the window
+def _stderr_lines(child) -> list[str]:
+    """The child's stderr lines so far, read by a thread (the list grows)."""
+    lines: list[str] = []
+
+    def read() -> None:
+        for line in child.stderr:
+            lines.append(line)
+
+    threading.Thread(target=read, daemon=True).start()
+    return lines
 
 
 def _wait(check, timeout: float = 60.0) -> None:
