@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from typing import Any
 
 import click
@@ -44,16 +43,25 @@ def _target_dest(kind: str) -> str:
     return f"to_{kind}"
 
 
-def channel_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """One option per registered channel kind (--email, --slack, --webhook, ...): the
-    flag, metavar and help come from the channel class."""
-    from notifier.channels import CHANNELS
+class ChannelOptionsCommand(click.Command):
+    """A command that also takes one option per registered channel kind (--email, --slack,
+    --webhook, --apprise, ...; flag, metavar and help from the channel class), added when
+    the command is first parsed or shown, so importing the CLI does not import the
+    channels. Each arrives as the keyword argument ``to_<kind>``."""
 
-    for channel in reversed(list(CHANNELS.values())):
-        opt = channel.option
-        func = click.option(opt.flag, _target_dest(channel.kind), metavar=opt.metavar,
-                            help=opt.help)(func)
-    return func
+    _channels_added = False
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        if not self._channels_added:
+            from notifier.channels import CHANNELS
+
+            self.params[:0] = [
+                click.Option([c.option.flag, _target_dest(c.kind)], metavar=c.option.metavar,
+                             help=c.option.help)
+                for c in CHANNELS.values()
+            ]
+            self._channels_added = True
+        return super().get_params(ctx)
 
 
 def _one_target(targets: dict[str, str | None]) -> tuple[str, str]:
@@ -69,8 +77,7 @@ def _one_target(targets: dict[str, str | None]) -> tuple[str, str]:
     return kind, target or ""
 
 
-@subscribe.command("add")
-@channel_options
+@subscribe.command("add", cls=ChannelOptionsCommand)
 @click.option("--name", help="A name to recognise the subscription by.")
 @click.option("--indicator", "indicators", multiple=True,
               help="Only releases with this indicator (e.g. real_gdp). Repeatable.")

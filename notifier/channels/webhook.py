@@ -63,7 +63,7 @@ def idempotency_key(outbox_id: int | None) -> str:
 class WebhookChannel(HttpUrlChannel):
     kind = "webhook"
     option = ChannelOption(
-        "--webhook", "URL", "POST JSON alerts to this URL (signed with HMAC-SHA256)."
+        "--webhook", "URL", "POST JSON alerts to this URL (signed per Standard Webhooks)."
     )
 
     def new_secret(self) -> str:
