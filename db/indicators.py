@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from typing import Any
 
 #: release families (module names under scraper/extract/families/) and their display names
 FAMILIES: dict[str, str] = {
@@ -51,7 +52,8 @@ class Indicator:
 _P, _SAAR, _YOY, _LVL = "percent", "percent_saar", "percent_yoy", "percent_level"
 _B, _T, _N, _M = "usd_billions", "usd_trillions", "count", "millions"
 
-_ROWS: tuple[tuple[str, str, tuple[str, ...], str, str], ...] = (
+# (key, label, units, family, description[, aliases])
+_ROWS: tuple[tuple[Any, ...], ...] = (
     # GDP
     ("real_gdp", "Real GDP", (_SAAR, _P), "gdp",
      "Real gross domestic product, percent change at an annual rate (annual: from the year "
