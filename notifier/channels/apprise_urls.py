@@ -57,12 +57,17 @@ def mask_apprise_url(url: str) -> str:
         host, port = parts.hostname, parts.port
     except ValueError:
         host, port = None, None
-    if not host or not ("." in host or ":" in host or host == "localhost"):
+    if not host or not _looks_like_host(host):
         return f"{scheme}://{ELLIPSIS}"
     netloc = f"[{host}]" if ":" in host else host
     if port is not None:
         netloc = f"{netloc}:{port}"
     return f"{scheme}://{netloc}/{ELLIPSIS}"
+
+
+def _looks_like_host(host: str) -> bool:
+    """A dotted name, an IP address or localhost, not a token in the host slot."""
+    return "." in host or ":" in host or host == "localhost"
 
 
 class _Redact(logging.Filter):
@@ -156,6 +161,12 @@ class AppriseChannel(Channel):
 
     def mask(self, target: str) -> str:
         return mask_apprise_url(target)
+
+    def target_hosts(self, target: str) -> tuple[str, ...]:
+        """The host Apprise will connect to when the URL names one (json://, ntfy:// to a
+        private server, ...); () for a service on its own fixed host."""
+        host = getattr(plugin_for(target), "host", None)
+        return (host,) if isinstance(host, str) and _looks_like_host(host) else ()
 
     def deliver(
         self,

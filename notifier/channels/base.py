@@ -21,6 +21,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urlsplit
 
 from db.records import EventRecord, Subscription
 from notifier.errors import InvalidTarget, PermanentSendError
@@ -62,6 +63,16 @@ class Channel(ABC):
     def mask(self, target: str) -> str:
         """What may be shown of a target in lists and logs (a URL's secret path hidden)."""
         return mask_url(target)
+
+    def target_hosts(self, target: str) -> tuple[str, ...]:
+        """The hosts a send to ``target`` connects to, for a policy on where alerts may go
+        (e.g. refusing private addresses); () when the kind sends through a configured
+        server (e-mail) or cannot tell."""
+        try:
+            host = urlsplit(target.strip()).hostname
+        except ValueError:
+            return ()
+        return (host,) if host else ()
 
     def settings_from(self, values: Mapping[str, Any]) -> object | None:
         """This kind's settings object from its config section's values (secrets resolved

@@ -165,6 +165,9 @@ class EmailChannel(Channel):
     def mask(self, target: str) -> str:
         return target
 
+    def target_hosts(self, target: str) -> tuple[str, ...]:
+        return ()  # mail goes through the configured SMTP server
+
     def settings_from(self, values: Mapping[str, Any]) -> SmtpSettings:
         return SmtpSettings(**values)
 

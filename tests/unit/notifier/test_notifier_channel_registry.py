@@ -91,3 +91,18 @@ def test_unknown_kind_is_refused_and_masked_like_a_secret_url(database):
     assert channels.mask_target("pager", "https://example.org/secret") == (
         "https://example.org/\u2026"
     )
+
+
+@pytest.mark.parametrize(
+    ("kind", "target", "hosts"),
+    [
+        ("email", "alice@example.org", ()),
+        ("slack", "https://hooks.slack.com/services/T/B/S", ("hooks.slack.com",)),
+        ("webhook", "http://10.0.0.5:8080/hook", ("10.0.0.5",)),
+        ("apprise", "json://127.0.0.1:9000/hooks/x", ("127.0.0.1",)),
+        ("apprise", "ntfy://ntfy.example.org/topic", ("ntfy.example.org",)),
+        ("apprise", "discord://1234567/tokenABCDEF", ()),
+    ],
+)
+def test_each_kind_says_which_hosts_it_connects_to(kind, target, hosts):
+    assert channels.get_channel(kind).target_hosts(target) == hosts
