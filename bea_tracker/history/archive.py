@@ -6,9 +6,9 @@
    Every listing page is read before anything is crawled: a page whose layout changed
    stops the run with one clear error and nothing crawled.
 2. Crawl the release pages not stored yet with the poller's Scrapy spider (robots.txt,
-   two requests at a time per host, AutoThrottle) in chunks; before each chunk, if a
-   scheduled release's burst window is open or opens within ``LEAD``, wait for it to
-   close, so the daemon's burst polling never queues behind a backfill.
+   two requests at a time per host, AutoThrottle) in chunks. Before the walk and before
+   each chunk, if a scheduled release's burst window is open or opens within ``LEAD``,
+   wait for it to close, so the daemon's burst polling never queues behind a backfill.
 
 Backfilled releases are history (``history=True``, baseline events): they never alert.
 """
@@ -256,6 +256,12 @@ async def run_archive_backfill(app: Any, archive: ArchiveRequest, summary: Any, 
     config = app.config
     allowed = tuple(config.bea.allowed_hosts)
     base_url = config.bea.base_url
+    gate = BurstGate(app.db, timedelta(seconds=config.polling.burst_before),
+                     timedelta(seconds=config.polling.burst_after), reporter, interrupt)
+    await gate.wait()  # not even the listing while a release is due
+    if interrupt.requested:
+        summary.interrupted, summary.paused = True, gate.paused
+        return summary
     async with fetch_client(config) as client:
         first = archive_url(base_url, archive.products[0].product_id, 0)
         if not await allowed_by_robots(client, first, config.bea.user_agent):
@@ -277,9 +283,8 @@ async def run_archive_backfill(app: Any, archive: ArchiveRequest, summary: Any, 
         summary.budget = budget(listing.requests, len(plan.pages)).to_json()
         summary.planned = [{"url": p.url, "title": p.title} for p in plan.pages]
         if archive.dry_run:
+            summary.paused = gate.paused
             return summary
-        gate = BurstGate(app.db, timedelta(seconds=config.polling.burst_before),
-                         timedelta(seconds=config.polling.burst_after), reporter, interrupt)
         outcomes = await crawl_in_chunks(build_poller(app, client), plan.pages, reporter,
                                          interrupt, gate)
         summary.paused = gate.paused
