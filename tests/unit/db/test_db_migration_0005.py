@@ -1,4 +1,5 @@
-"""Migration 0005 on a database at 0004 holding figures: restated periods become rows."""
+"""Migration 0005 on a database at 0004 holding figures: restated periods become rows;
+on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ def _at(engine, url: str, revision: str, action=command.upgrade) -> None:
 def _seed(conn) -> None:
     conn.execute(text(
         "INSERT INTO releases (id, url, title, extraction, history, created_at, updated_at)"
-        " VALUES (1, 'https://www.bea.gov/news/2026/gdp', 'GDP', 'ok', 1, :t, :t)"), {"t": NOW})
+        " VALUES (1, 'https://www.bea.gov/news/2026/gdp', 'GDP', 'ok', true, :t, :t)"),
+        {"t": NOW})
     conn.execute(text(
         "INSERT INTO snapshots (id, release_id, kind, sha256, url, fetched_at, size, raw_zlib,"
         " extraction, problems) VALUES (1, 1, 'page', 'x', 'u', :t, 1, :b, 'ok', '[]')"),
@@ -43,8 +45,8 @@ def _seed(conn) -> None:
              "t": NOW})
 
 
-def test_upgrade_from_0004_derives_restated_figures_and_keeps_the_views(tmp_path):
-    url = f"sqlite:///{tmp_path / 'old.db'}"
+def test_upgrade_from_0004_derives_restated_figures_and_keeps_the_views(empty_database_url):
+    url = empty_database_url
     engine = make_engine(url)
     _at(engine, url, "0004")
     with engine.begin() as conn:
@@ -58,7 +60,7 @@ def test_upgrade_from_0004_derives_restated_figures_and_keeps_the_views(tmp_path
             " ORDER BY id")).all()
         listed = conn.execute(text("SELECT figures FROM release_list")).scalar()
         flagged = conn.execute(text(
-            "SELECT COUNT(*) FROM figure_history WHERE restated")).scalar()
+            "SELECT COUNT(*) FROM figure_history WHERE restated = :yes"), {"yes": True}).scalar()
     assert rows[:4] == [("real_gdp", "2026Q2", "advance", 1.5, 0, 2.1),
                         ("pce_price_index", "2026Q2", "advance", 5.1, 0, 4.6),
                         ("core_pce_price_index", "2026Q2", "advance", 3.4, 0, None),
