@@ -236,3 +236,17 @@ def _wait(check, timeout: float = 60.0) -> None:
         if time.monotonic() > deadline:
             pytest.fail(f"condition not met within {timeout} s")
         time.sleep(0.05)
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--archive", "--series", "Trade"), "--series 'Trade': the archive backfill knows "
+                                         "Gross Domestic Product"),
+    (("--archive", "--limit", "3"), "--archive takes --series, --since, --until"),
+    (("--dry-run",), "--until and --dry-run go with --archive"),
+    (("--archive", "--since", "2026", "--until", "2025"), "--until 2025 is before --since"),
+])
+def test_bad_archive_options_exit_2_before_any_request(cli, args, message):
+    result = cli("backfill", *args)
+
+    assert result.exit_code == 2
+    assert message in result.stderr
