@@ -1,10 +1,11 @@
-"""The one place that knows SQL dialects differ (SQLite now, PostgreSQL to scale out)."""
+"""The one place that knows SQL dialects differ: SQLite (one daemon) and PostgreSQL (several
+daemons: advisory locks, NOTIFY)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Table, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -36,3 +37,35 @@ def integrity_check(session: Session) -> str:
     if session.get_bind().dialect.name != "sqlite":
         return "ok"
     return str(session.connection().exec_driver_sql("PRAGMA integrity_check").scalar())
+
+
+# Keys of PostgreSQL advisory locks (one 64-bit space per database); SQLite needs none:
+# it has one writer at a time.
+LOCK_KEYS = {
+    "leader": 0x6265_6101,   # session lock: the one daemon that polls BEA
+    "events": 0x6265_6102,   # transaction lock: event ids commit in id order
+    "matcher": 0x6265_6103,  # transaction lock: one matcher moves the cursor at a time
+}
+OUTBOX_CHANNEL = "bea_outbox"
+
+
+def is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def serialize(session: Session, name: str) -> None:
+    """Hold a transaction-scoped lock named ``name`` until this transaction ends.
+
+    Why: on PostgreSQL two transactions can take ids 10 and 11 and commit 11 first; a
+    reader of "events after my cursor" would then move past 10 for good. Holding this lock
+    from the insert to the commit makes event ids commit in order.
+    """
+    if is_postgres(session):
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEYS[name]})
+
+
+def notify_outbox(session: Session) -> None:
+    """Wake idle deliverers when this transaction commits (PostgreSQL's NOTIFY; SQLite's
+    single daemon wakes itself)."""
+    if is_postgres(session):
+        session.execute(text("SELECT pg_notify(:c, '')"), {"c": OUTBOX_CHANNEL})

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.dialect import insert_ignoring_duplicates
+from db.dialect import insert_ignoring_duplicates, serialize
 from db.models import Cursor, Event, Figure, Release, ScheduleEventRow, Snapshot
 from db.records import (
     EVENT_NEW_RELEASE,
@@ -36,7 +36,10 @@ def append_event(
     """Append an event unless one with the same ``dedupe_key`` exists; returns the new id.
 
     Runs inside the caller's transaction, so the event commits with the data it describes.
+    On PostgreSQL the transaction then holds the event lock until it commits, so event ids
+    become visible in order (a consumer's cursor never skips one).
     """
+    serialize(session, "events")
     inserted = insert_ignoring_duplicates(
         session,
         Event.__table__,

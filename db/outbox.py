@@ -15,7 +15,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from db.dialect import insert_ignoring_duplicates
+from db.dialect import insert_ignoring_duplicates, notify_outbox
 from db.models import Event, OutboxRow, SubscriptionRow
 from db.types import utcnow
 
@@ -34,7 +34,7 @@ class Lease:
 def enqueue(session: Session, rows: list[tuple[int, int, datetime]]) -> int:
     """Add (subscription_id, event_id, due_at) rows; existing pairs are left alone."""
     now = utcnow()
-    return insert_ignoring_duplicates(
+    added = insert_ignoring_duplicates(
         session,
         OutboxRow.__table__,
         [
@@ -49,6 +49,9 @@ def enqueue(session: Session, rows: list[tuple[int, int, datetime]]) -> int:
             for sub_id, event_id, due in rows
         ],
     )
+    if added:
+        notify_outbox(session)
+    return added
 
 
 def _claimable(now: datetime):
@@ -63,12 +66,16 @@ def lease_due(session: Session, now: datetime, lease: timedelta, limit: int = 50
 
     One conditional UPDATE ... RETURNING (SQLite >= 3.35 and PostgreSQL alike) claims the
     batch: a row another sender claimed first no longer matches, so no row is claimed twice.
+    On PostgreSQL the candidates are read ``FOR UPDATE SKIP LOCKED``: several daemons
+    claiming at once each take rows the others have not locked, instead of queueing on
+    them (SQLite has one writer and ignores the clause).
     """
     candidates = list(session.scalars(
         select(OutboxRow.id)
         .where(_claimable(now))
         .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
         .limit(limit)
+        .with_for_update(skip_locked=True)
     ))
     if not candidates:
         return []

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from db.dialect import serialize
 from db.events import cursor_position, event_record, events_after, move_cursor
 from db.outbox import enqueue
 from db.session import Database
@@ -30,6 +31,7 @@ def match_events(
     written = 0
     while True:
         with database.unit_of_work() as session:
+            serialize(session, "matcher")  # several daemons: one moves the cursor at a time
             events = events_after(session, cursor_position(session, CURSOR), BATCH)
             if not events:
                 return written

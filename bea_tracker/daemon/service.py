@@ -8,6 +8,10 @@ and probing the predicted page every ``polling.burst_interval`` from ``burst_bef
 before to ``burst_after`` after its time, ended early once the release has appeared, with
 a watchdog at the end. Delivery runs as soon as a poll writes events, and whenever a retry
 or digest falls due. SIGTERM/SIGINT stop it cleanly.
+
+Polling is the leader's work (``roles.py``): on SQLite the one daemon leads; on PostgreSQL
+several daemons share the database, one leads (polls) and all deliver. The polling jobs are
+added when this daemon becomes the leader and removed if it stops being one.
 """
 
 from __future__ import annotations
@@ -28,9 +32,11 @@ from bea_tracker.app import App
 from bea_tracker.cycles import build_poller, notify_cycle
 from bea_tracker.daemon.bursts import BurstWindow, appeared, report_missing, upcoming_windows
 from bea_tracker.daemon.metrics import Metrics
+from bea_tracker.daemon.roles import RoleKeeper
 from bea_tracker.daemon.status import assess_health
 from bea_tracker.wiring import fetch_client
-from db import heartbeat
+from db import daemons, heartbeat
+from db.coordination import supports_several
 from db.outbox import next_due_at
 from scraper.page_store import PageSink
 from scraper.probe import probe_release
@@ -43,6 +49,7 @@ logger = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 5.0
 STOP_GRACE_SECONDS = 8.0
 PLAN_HORIZON = timedelta(days=8)
+POLLING_JOBS = ("idle-poll", "schedule", "plan-bursts")
 
 
 class AlreadyRunning(Exception):
@@ -63,6 +70,10 @@ class Daemon:
         self.metrics = Metrics()
         self.started_at = datetime.now(timezone.utc)
         self.http: HttpListener | None = None
+        self.daemon_id = daemons.new_id()
+        self.role = daemons.STARTING
+        self.several = supports_several(self.db.url)
+        self._roles: RoleKeeper | None = None
 
     # -- lifecycle -------------------------------------------------------------------
     async def run(self) -> int:
@@ -72,11 +83,13 @@ class Daemon:
         if signals.requested():  # SIGTERM came while starting: nothing claimed yet
             logger.info("daemon stopped during start-up (SIGTERM)")
             return 0
-        claimed, holder = await asyncio.to_thread(self._claim)
-        if not claimed:
-            raise AlreadyRunning(
-                "another bea-tracker daemon is running on this database"
-                + (f" (pid {holder.get('pid')} on {holder.get('host')})" if holder else ""))
+        if not self.several:  # SQLite: one daemon per database
+            claimed, holder = await asyncio.to_thread(self._claim)
+            if not claimed:
+                raise AlreadyRunning(
+                    "another bea-tracker daemon is running on this database"
+                    + (f" (pid {holder.get('pid')} on {holder.get('host')})" if holder else ""))
+        await asyncio.to_thread(self._register)
         polling = self.config.polling
         async with fetch_client(self.config) as client:
             self.client = client
@@ -88,10 +101,16 @@ class Daemon:
             self._add_standing_jobs()
             await self._start_http()
             self.scheduler.start()
+            if self.several:
+                self._roles = RoleKeeper(self.db.url, loop, self._become, self._wake.set)
+                self._roles.start()
+            else:
+                self._become(daemons.LEADER)
             delivery = asyncio.create_task(self._delivery_loop())
             self.metrics.up.set(1)
-            logger.info("daemon started (idle poll every %g s, burst every %g s)",
-                        polling.idle_interval, polling.burst_interval)
+            logger.info("daemon started (idle poll every %g s, burst every %g s%s)",
+                        polling.idle_interval, polling.burst_interval,
+                        "; leader elected on the database" if self.several else "")
             await self._stopping.wait()
             self.metrics.up.set(0)
             await self._shutdown(delivery)
@@ -136,6 +155,8 @@ class Daemon:
         # pause first: APScheduler's AsyncIOExecutor.shutdown() cancels running jobs, so
         # a poll or probe in flight would be cut off (and logged as a failed job)
         self.scheduler.pause()
+        if self._roles is not None:  # hand the leader lock over at once
+            await asyncio.to_thread(self._roles.stop)
         pending = [*self._tasks, delivery]
         done, still = await asyncio.wait(pending, timeout=STOP_GRACE_SECONDS)
         for task in still:
@@ -154,18 +175,46 @@ class Daemon:
 
     def _release(self) -> None:
         with self.db.unit_of_work() as session:
-            heartbeat.release_claim(session)
+            if not self.several:
+                heartbeat.release_claim(session)
+            daemons.mark_stopped(session, self.daemon_id)
+
+    def _register(self) -> None:
+        with self.db.unit_of_work() as session:
+            daemons.register(session, self.daemon_id)
+
+    def _become(self, role: str) -> None:
+        """Start polling on becoming the leader; stop (bursts too) on losing it."""
+        if role == self.role or self._stopping.is_set():
+            return
+        was, self.role = self.role, role
+        if role == daemons.LEADER:
+            logger.info("leader: this daemon polls BEA (pid %d)", os.getpid())
+            self._add_polling_jobs()
+        else:
+            if was == daemons.LEADER:
+                logger.warning("no longer the leader: polling stops here")
+            for job in self.scheduler.get_jobs():
+                if job.id in POLLING_JOBS or job.id.startswith(("burst:", "watchdog:")):
+                    job.remove()
+            self.state["bursts"] = []
+            if was != daemons.LEADER:
+                logger.info("deliverer: another daemon polls BEA")
+        self._wake.set()
 
     # -- jobs ------------------------------------------------------------------------
     def _add_standing_jobs(self) -> None:
+        now = datetime.now(timezone.utc)
+        self.scheduler.add_job(self._tracked(self.beat), IntervalTrigger(
+            seconds=HEARTBEAT_SECONDS), id="heartbeat", next_run_time=now)
+
+    def _add_polling_jobs(self) -> None:
         polling = self.config.polling
         now = datetime.now(timezone.utc)
         self.scheduler.add_job(self._tracked(self.idle_poll), IntervalTrigger(
             seconds=polling.idle_interval), id="idle-poll", next_run_time=now)
         self.scheduler.add_job(self._tracked(self.refresh_schedule), IntervalTrigger(
             seconds=polling.schedule_refresh), id="schedule", next_run_time=now)
-        self.scheduler.add_job(self._tracked(self.beat), IntervalTrigger(
-            seconds=HEARTBEAT_SECONDS), id="heartbeat", next_run_time=now)
         self.scheduler.add_job(self._tracked(self.plan_bursts), IntervalTrigger(hours=1),
                                id="plan-bursts")
 
@@ -299,7 +348,9 @@ class Daemon:
 
         def write() -> None:
             with self.db.unit_of_work() as session:
-                heartbeat.beat(session, extra)
+                if not self.several:
+                    heartbeat.beat(session, extra)
+                daemons.beat(session, self.daemon_id, self.role, extra)
 
         await asyncio.to_thread(write)
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from bea_tracker.config import AppConfig
-from db import heartbeat
+from db import daemons, heartbeat
 from db.latency import latest_latency
 from db.outbox import counts_by_status
 from db.polls import last_poll
@@ -60,8 +60,22 @@ def collect_status(database: Database, config: AppConfig) -> dict[str, Any]:
         upcoming = upcoming_events(session, now)[:1]
         outbox = counts_by_status(session)
         latency = latest_latency(session)
+        known = daemons.list_daemons(session)
     daemon: dict[str, Any] = {"alive": False}
-    if state is not None:
+    leader = next((d for d in known if d.role == daemons.LEADER
+                   and d.alive(now, STALE_AFTER)), None)
+    if leader is not None and state is None:
+        # several daemons (PostgreSQL): the one that polls speaks for the burst state
+        daemon = {
+            "alive": True, "pid": leader.pid, "host": leader.host, "state": "running",
+            "started_at": _iso(leader.started_at), "heartbeat_at": _iso(leader.heartbeat_at),
+            "last_feed_ok_at": leader.info.get("last_feed_ok_at"),
+            "http": leader.info.get("http"),
+            "burst": leader.info.get("bursts") or [],
+            "next_burst": leader.info.get("next_burst"),
+            "last_error": leader.info.get("last_error"),
+        }
+    elif state is not None:
         value, updated_at = state
         daemon = {
             "alive": heartbeat.holder_alive(value, updated_at, STALE_AFTER),
@@ -83,6 +97,7 @@ def collect_status(database: Database, config: AppConfig) -> dict[str, Any]:
         "healthy": health["healthy"],
         "problem": health["problem"],
         "daemon": daemon,
+        "daemons": [d.to_json(now, STALE_AFTER) for d in known],
         "last_poll": None if poll is None else {
             "at": _iso(poll.started_at), "url": poll.url, "status": poll.status,
             "not_modified": poll.not_modified, "error": poll.error,
@@ -111,6 +126,10 @@ def print_status(info: dict[str, Any]) -> None:
                                 else f"[red]unhealthy[/red]: {info['problem']}"))
     if d.get("http"):
         console.print(f"serving: {d['http']}healthz, {d['http']}metrics")
+    for one in info.get("daemons", []):
+        if one["state"] != "stopped":
+            console.print(f"  {one['role']:<9} {one['host']} pid {one['pid']}: {one['state']}, "
+                          f"heartbeat {t(one['heartbeat_at'])}")
     if d.get("burst"):
         console.print(f"burst polling for: {', '.join(d['burst'])}")
     poll = info["last_poll"]
