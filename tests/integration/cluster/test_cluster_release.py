@@ -43,3 +43,40 @@ def test_three_daemons_one_poller_each_alert_once(baseline, bea, hooks, subscrib
     roles = Counter(r for (r,) in sql("SELECT role FROM daemons WHERE state = 'running'"))
     assert roles == {"leader": 1, "deliverer": 2}
     assert LEADS not in "".join(d.text() for d in daemons if d is not leader[0])
+
+
+def test_kill_9_the_leader_before_a_release_another_takes_over(baseline, bea, hooks,
+                                                              subscribe, start_daemons, sql):
+    """The leader is killed (no goodbye) while it burst-polls, 3 s before the release:
+    PostgreSQL ends its session, so its lock is free at once; a follower takes it within
+    a second or two, reads the calendar, probes the page and the alert still arrives, once
+    per subscriber."""
+    for name in SUBSCRIBERS:
+        subscribe(hooks.url_for(name), name)
+    starts = whole_second(35)  # room for three daemons to start on a busy machine
+    release = synthetic_gdp_release(starts, seq=2)
+    bea.schedule_with([release.event(starts)], keep_real=True)
+    bea.publish(release, at=starts, feed_delay=90)
+    daemons = start_daemons(3)
+    [first] = wait_until(lambda: [d for d in daemons if d.leads], 20, "a leader")
+    wait_until(lambda: bea.log.records(release.path), 40, "the leader's burst probes")
+    wait_until(lambda: time.time() >= starts.timestamp() - 3, 40, "3 s before the release")
+    assert not bea.log.records(release.path, status=200)
+
+    first.kill()
+    killed_at, seen = time.monotonic(), len(bea.log.records())
+
+    [second] = wait_until(lambda: [d for d in daemons if d.leads], 20, "a new leader")
+    took_over = time.monotonic() - killed_at
+    calls = hooks.wait_for(len(SUBSCRIBERS), timeout=90, accepted_only=True)
+    time.sleep(3)
+
+    assert took_over < 10, took_over  # README: within seconds of the leader's death
+    assert sorted(c.name for c in hooks.calls) == sorted(SUBSCRIBERS)
+    assert {c.json["events"][0]["release"]["title"] for c in calls} == {release.title}
+    assert set(agents(bea, seen)) <= {second.agent, first.agent}
+    assert second.agent in agents(bea, seen)
+    late = [r for r in bea.log.records()[seen:] if r.user_agent == first.agent]
+    assert len(late) <= 2, late  # at most what the killed leader had in flight
+    assert sql("SELECT status, count(*) FROM outbox GROUP BY status") == [
+        ("sent", len(SUBSCRIBERS))]
