@@ -7,12 +7,13 @@ import logging
 import sys
 from datetime import datetime, timezone
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from bea_tracker.errors import ConfigError
 
 if TYPE_CHECKING:
     from bea_tracker.config import AppConfig
+    from db.session import Database
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ class App:
         return config
 
     @cached_property
-    def db(self):  # noqa: ANN201 - db.session.Database, imported lazily for start-up time
+    def db(self) -> Database:  # imported lazily, for start-up time
         """The database, migrated to head.
 
         Raises ConfigError for a URL that cannot work and DatabaseUnavailable when the
@@ -101,11 +102,11 @@ class _StderrHandler(logging.StreamHandler):
         super().__init__(sys.stderr)
 
     @property
-    def stream(self):  # noqa: ANN201 - a text stream
+    def stream(self) -> TextIO:
         return sys.stderr
 
     @stream.setter
-    def stream(self, _value) -> None:  # noqa: ANN001 - set by the base class
+    def stream(self, _value: TextIO) -> None:  # set by the base class
         pass
 
 

@@ -245,7 +245,7 @@ def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     return sorted((f.alias or name) for name, f in model.model_fields.items() if name != "source")
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: Mapping[str, Any]) -> str:
     loc = tuple(error["loc"])
     key = ".".join(str(p) for p in loc)
     if error["type"] == "extra_forbidden":
@@ -278,6 +278,7 @@ def env_overrides(environ: Mapping[str, str] | None = None) -> dict[str, dict[st
         if section is None:
             continue
         name, model = sections[section]
+        assert isinstance(model, type) and issubclass(model, BaseModel)
         keys = {(f.alias or k).upper(): (f.alias or k, f.annotation)
                 for k, f in model.model_fields.items()}
         key = rest[len(section) + 1:]

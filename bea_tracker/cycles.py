@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -26,10 +27,15 @@ from bea_tracker.wiring import (
 from notifier.delivery import DeliverySummary, deliver_due
 from notifier.matching import match_events
 
+if TYPE_CHECKING:
+    from db.session import Database
+    from scraper.fetch import FetchClient
+    from scraper.poller import Poller
+
 logger = logging.getLogger(__name__)
 
 
-def build_poller(app: App, client):  # noqa: ANN001, ANN201 - FetchClient -> Poller
+def build_poller(app: App, client: FetchClient) -> Poller:
     """A poller whose fetches and crawls share the client's policy."""
     from scraper.poller import Poller
 
@@ -52,7 +58,7 @@ async def poll_cycle(app: App, notify_existing: bool = False,
     return lines
 
 
-async def notify_cycle(config: AppConfig, database) -> DeliverySummary:  # noqa: ANN001
+async def notify_cycle(config: AppConfig, database: Database) -> DeliverySummary:
     """Match new events into the outbox, then send what is due."""
     now = datetime.now(timezone.utc)
     await asyncio.to_thread(match_events, database, now, digest_due(config))

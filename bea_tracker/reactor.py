@@ -28,7 +28,9 @@ def run_in_reactor(main: Callable[[], Awaitable[T]]) -> T:
     """Run ``main()`` on the asyncio loop under Twisted's reactor; return its result."""
     install_asyncio_reactor()
     from scrapy.utils.defer import deferred_from_coro
-    from twisted.internet import reactor
+    from twisted.internet import reactor as _reactor
+
+    reactor: Any = _reactor  # the installed reactor; its interfaces are not typed as such
 
     outcome: dict[str, Any] = {}
 

@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from bea_tracker.config import AppConfig, SecretMissing
+from bea_tracker.config import AppConfig
+from bea_tracker.errors import SecretMissing
 from notifier.channels import get_channel
 from notifier.delivery import ContextFactory, DeliveryPolicy
 from notifier.errors import TransientSendError
@@ -22,8 +23,13 @@ from notifier.settings import ChartRenderer, DeliveryContext
 if TYPE_CHECKING:
     from db.session import Database
 
+if TYPE_CHECKING:
+    from scrapy.crawler import AsyncCrawlerRunner
 
-def fetch_policy(config: AppConfig):  # noqa: ANN201 - scraper.fetch.FetchPolicy
+    from scraper.fetch import FetchClient, FetchPolicy
+    from scraper.poller import ScraperSettings
+
+def fetch_policy(config: AppConfig) -> FetchPolicy:
     """What any fetch may do: http(s) on ``bea.allowed_hosts``, ``polling.timeout`` for the
     whole request, the one size cap."""
     from scraper.fetch import FetchPolicy
@@ -32,14 +38,14 @@ def fetch_policy(config: AppConfig):  # noqa: ANN201 - scraper.fetch.FetchPolicy
                        user_agent=config.bea.user_agent, deadline=config.polling.timeout)
 
 
-def fetch_client(config: AppConfig):  # noqa: ANN201 - scraper.fetch.FetchClient
+def fetch_client(config: AppConfig) -> FetchClient:
     """The one client every fetch path uses (feed, schedule, probe, backfill, crawl policy)."""
     from scraper.fetch import FetchClient
 
     return FetchClient(fetch_policy(config))
 
 
-def scraper_settings(config: AppConfig):  # noqa: ANN201 - scraper.poller.ScraperSettings
+def scraper_settings(config: AppConfig) -> ScraperSettings:
     from scraper.poller import ScraperSettings
 
     bea, polling = config.bea, config.polling
@@ -59,7 +65,7 @@ def crawl_settings(policy) -> dict:  # noqa: ANN001 - scraper.fetch.FetchPolicy
     return build(policy)
 
 
-def make_crawl_runner(settings: dict[str, Any]):  # noqa: ANN201 - AsyncCrawlerRunner
+def make_crawl_runner(settings: dict[str, Any]) -> AsyncCrawlerRunner:
     from scrapy.crawler import AsyncCrawlerRunner
 
     return AsyncCrawlerRunner(settings)

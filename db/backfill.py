@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import HttpValidator, ListingCache, Release, ScheduleEventRow, Snapshot
+from db.models import HttpValidator, ListingCache, Release, ScheduleRow, Snapshot
 from db.polls import save_validators
 from db.store import KIND_PAGE
 from db.types import utcnow
@@ -75,10 +75,10 @@ def save_listing(session: Session, url: str, etag: str | None, last_modified: st
 def scheduled_between(session: Session, start: datetime, end: datetime) -> list[ScheduledRelease]:
     """Scheduled releases starting in [start, end), soonest first."""
     rows = session.execute(
-        select(ScheduleEventRow.title, ScheduleEventRow.period, ScheduleEventRow.starts_at)
-        .where(ScheduleEventRow.starts_at.is_not(None))
-        .where(ScheduleEventRow.starts_at >= start, ScheduleEventRow.starts_at < end)
-        .order_by(ScheduleEventRow.starts_at)
+        select(ScheduleRow.title, ScheduleRow.period, ScheduleRow.starts_at)
+        .where(ScheduleRow.starts_at.is_not(None))
+        .where(ScheduleRow.starts_at >= start, ScheduleRow.starts_at < end)
+        .order_by(ScheduleRow.starts_at)
     ).all()
     return [ScheduledRelease(f"{title}, {period}" if period else title, starts_at)
             for title, period, starts_at in rows]

@@ -3,15 +3,20 @@ daemons: advisory locks, NOTIFY)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Table, text
+from sqlalchemy import CursorResult, Result, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from db.errors import UnsupportedDatabase
 
-def insert_ignoring_duplicates(session: Session, table: Table, rows: list[dict[str, Any]]) -> int:
-    """Insert rows, silently skipping any that violate a unique constraint.
+
+def insert_ignoring_duplicates(
+    session: Session, table: Any, rows: list[dict[str, Any]]
+) -> int:
+    """Insert rows into ``table`` (a ``Model.__table__``), silently skipping any that
+    violate a unique constraint.
 
     Returns how many rows were inserted. Idempotent writes lean on this, so a redone poll or
     a restarted matcher never creates a second row. The count comes from RETURNING, not
@@ -20,16 +25,23 @@ def insert_ignoring_duplicates(session: Session, table: Table, rows: list[dict[s
     if not rows:
         return 0
     name = session.get_bind().dialect.name
+    stmt: Any  # the dialect's own Insert
     if name == "sqlite":
         stmt = sqlite.insert(table).on_conflict_do_nothing()
     elif name == "postgresql":
         stmt = postgresql.insert(table).on_conflict_do_nothing()
     else:  # pragma: no cover - only the two supported dialects
-        raise NotImplementedError(f"no insert-ignore for dialect {name}")
+        raise UnsupportedDatabase(f"no insert-ignore for dialect {name}")
     key = list(table.primary_key.columns)
     if len(rows) == 1:  # a single execute: no executemany, and one round trip
         return len(session.execute(stmt.values(rows[0]).returning(*key)).all())
     return len(session.execute(stmt.returning(*key), rows).all())
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Rows an INSERT/UPDATE touched (what ``Session.execute`` returns for them is a
+    ``CursorResult``; its type says only ``Result``)."""
+    return cast(CursorResult[Any], result).rowcount or 0
 
 
 def integrity_check(session: Session) -> str:

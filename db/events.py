@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.dialect import insert_ignoring_duplicates, serialize
-from db.models import Cursor, Event, Figure, Release, ScheduleEventRow, Snapshot
+from db.models import Cursor, Event, Figure, Release, ScheduleRow, Snapshot
 from db.records import (
     EVENT_NEW_RELEASE,
     EarlierEstimate,
@@ -17,7 +17,7 @@ from db.records import (
     FigureRecord,
     ReleaseRecord,
     Revision,
-    ScheduleEvent,
+    ScheduledRelease,
 )
 from db.types import utcnow
 
@@ -140,10 +140,10 @@ def earlier_estimates(
     )
 
 
-def _schedule_record(row: ScheduleEventRow) -> ScheduleEvent | None:
+def _schedule_record(row: ScheduleRow) -> ScheduledRelease | None:
     if row.starts_at is None:
         return None
-    return ScheduleEvent(
+    return ScheduledRelease(
         title=row.title, period=row.period or None, starts_at=row.starts_at, category=row.category
     )
 
@@ -152,11 +152,11 @@ def _parse_dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def event_record(session: Session, event: Event) -> EventRecord:
+def _event_record(session: Session, event: Event) -> EventRecord:
     """Everything a notifier needs to render one event."""
     release = session.get(Release, event.release_id) if event.release_id else None
     schedule = (
-        session.get(ScheduleEventRow, event.schedule_event_id)
+        session.get(ScheduleRow, event.schedule_event_id)
         if event.schedule_event_id
         else None
     )
@@ -167,7 +167,7 @@ def event_record(session: Session, event: Event) -> EventRecord:
     )
     sched_record = _schedule_record(schedule) if schedule else None
     if schedule is not None and payload.get("starts_at"):
-        sched_record = ScheduleEvent(
+        sched_record = ScheduledRelease(
             title=schedule.title,
             period=schedule.period or None,
             starts_at=datetime.fromisoformat(payload["starts_at"]),
@@ -209,10 +209,27 @@ def latest_release_event(session: Session, now: datetime) -> EventRecord | None:
                        earlier=earlier_estimates(session, release, record.figures))
 
 
-def events_after(session: Session, position: int, limit: int = 500) -> list[Event]:
-    return list(
+def event_record(session: Session, event_id: int) -> EventRecord | None:
+    """One event as a record; None if there is no such event."""
+    event = session.get(Event, event_id)
+    return _event_record(session, event) if event is not None else None
+
+
+def events_to_alert(
+    session: Session, position: int, limit: int = 500
+) -> tuple[list[EventRecord], int | None]:
+    """The next ``limit`` events after ``position``: the records of those to alert (not
+    baseline), and the id of the last one read (None when there is none), for the cursor.
+
+    Baseline events were recorded, not alerted: they only move the cursor.
+    """
+    events = list(
         session.scalars(select(Event).where(Event.id > position).order_by(Event.id).limit(limit))
     )
+    if not events:
+        return [], None
+    alert = [_event_record(session, event) for event in events if not event.baseline]
+    return alert, events[-1].id
 
 
 def cursor_position(session: Session, name: str) -> int:

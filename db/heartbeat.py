@@ -16,6 +16,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from db.dialect import rowcount
 from db.models import DaemonState
 from db.types import utcnow
 
@@ -62,7 +63,7 @@ def claim(session: Session, stale_after: timedelta) -> tuple[bool, dict[str, Any
         .values(value=me, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1, None
+    return rowcount(result) == 1, None
 
 
 def beat(session: Session, extra: dict[str, Any]) -> None:

@@ -42,9 +42,10 @@ def release_latency(session: Session, since: datetime | None = None) -> list[dic
             continue
         by_channel: dict[str, datetime] = {}
         for kind, at in sent:
-            by_channel[kind] = min(at, by_channel.get(kind, at))
-        first_seen = min((t for t in (release.page_first_seen_at, release.feed_first_seen_at)
-                          if t), default=None)
+            if at is not None:  # sent rows only, as asked
+                by_channel[kind] = min(at, by_channel.get(kind, at))
+        seen = [t for t in (release.page_first_seen_at, release.feed_first_seen_at) if t]
+        first_seen = min(seen) if seen else None
         first_delivery = min(by_channel.values(), default=None)
         rows.append({
             "release_url": release.url,

@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # SQLAlchemy is imported on use: db.fastread reads HEAD_REVISION without it
     from sqlalchemy import Engine
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 logger = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -17,7 +20,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 HEAD_REVISION = "0006"
 
 
-def alembic_config(url: str):  # noqa: ANN201 - alembic.config.Config, imported lazily
+def alembic_config(url: str) -> Config:  # imported lazily
     from alembic.config import Config
 
     cfg = Config()

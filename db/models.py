@@ -141,7 +141,10 @@ class ListingCache(Base):
     fetched_at: Mapped[datetime]
 
 
-class ScheduleEventRow(Base):
+class ScheduleRow(Base):
+    """A stored scheduled release (the ORM row of ``schedule_events``); it leaves ``db``
+    only as a :class:`db.records.ScheduledRelease`."""
+
     __tablename__ = "schedule_events"
     __table_args__ = (
         UniqueConstraint("title", "period", "key_year", name="uq_schedule_event"),

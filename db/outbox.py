@@ -15,8 +15,9 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from db.dialect import insert_ignoring_duplicates, notify_outbox
+from db.dialect import insert_ignoring_duplicates, notify_outbox, rowcount
 from db.models import Event, OutboxRow, SubscriptionRow
+from db.records import DeliveryRecord
 from db.types import utcnow
 
 PENDING, SENDING, SENT, DEAD = "pending", "sending", "sent", "dead"
@@ -118,15 +119,6 @@ def mark_dead(session: Session | Connection, outbox_ids: list[int], error: str) 
     )
 
 
-def release_leases(session: Session, outbox_ids: list[int]) -> None:
-    """Hand leased rows back untouched (graceful shutdown before sending them)."""
-    session.execute(
-        update(OutboxRow)
-        .where(OutboxRow.id.in_(outbox_ids), OutboxRow.status == SENDING)
-        .values(status=PENDING, lease_until=None, attempts=OutboxRow.attempts - 1)
-    )
-
-
 def retry_now(session: Session, outbox_id: int) -> bool:
     """Put a dead (or pending) row back in line, due now, with a fresh attempt budget."""
     result = session.execute(
@@ -134,7 +126,7 @@ def retry_now(session: Session, outbox_id: int) -> bool:
         .where(OutboxRow.id == outbox_id, OutboxRow.status.in_((DEAD, PENDING)))
         .values(status=PENDING, next_attempt_at=utcnow(), attempts=0, lease_until=None)
     )
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
 def delivery_status(session: Session, outbox_id: int) -> str | None:
@@ -165,9 +157,10 @@ def next_due_at(session: Session) -> datetime | None:
 
 def list_deliveries(
     session: Session, status: str | None = None, limit: int = 200
-) -> list[tuple[OutboxRow, SubscriptionRow, Event]]:
+) -> list[DeliveryRecord]:
+    """The newest outbox rows (optionally in one state), each with its kinds."""
     stmt = (
-        select(OutboxRow, SubscriptionRow, Event)
+        select(OutboxRow, SubscriptionRow.kind, Event.kind)
         .join(SubscriptionRow, SubscriptionRow.id == OutboxRow.subscription_id)
         .join(Event, Event.id == OutboxRow.event_id)
         .order_by(OutboxRow.id.desc())
@@ -175,4 +168,12 @@ def list_deliveries(
     )
     if status:
         stmt = stmt.where(OutboxRow.status == status)
-    return list(session.execute(stmt))
+    return [
+        DeliveryRecord(
+            id=row.id, subscription_id=row.subscription_id, kind=kind, event_id=row.event_id,
+            event_kind=event_kind, status=row.status, attempts=row.attempts,
+            next_attempt_at=row.next_attempt_at, sent_at=row.sent_at,
+            last_error=row.last_error,
+        )
+        for row, kind, event_kind in session.execute(stmt)
+    ]

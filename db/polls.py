@@ -10,12 +10,22 @@ from sqlalchemy.orm import Session
 
 from db.events import append_event
 from db.models import HttpValidator, PollLog, SourceHealth
-from db.records import EVENT_SOURCE_PROBLEM
+from db.records import EVENT_SOURCE_PROBLEM, HttpValidators, PollRecord
+from db.session import Database
 from db.types import fit, utcnow
 
 
-def get_validators(session: Session, url: str) -> HttpValidator | None:
-    return session.get(HttpValidator, url)
+def get_validators(session: Session, url: str) -> HttpValidators | None:
+    """The validators kept for ``url``; None if it was never read in full."""
+    row = session.get(HttpValidator, url)
+    return HttpValidators(row.etag, row.last_modified) if row is not None else None
+
+
+def read_validators(database: Database, url: str) -> HttpValidators:
+    """What a conditional GET of ``url`` sends (empty when nothing is kept), read in a
+    session of its own: the one ETag lookup of every poll and probe."""
+    with database.session() as session:
+        return get_validators(session, url) or HttpValidators()
 
 
 def save_validators(
@@ -65,11 +75,15 @@ def log_poll(
     )
 
 
-def last_poll(session: Session, kind: str | None = None) -> PollLog | None:
+def last_poll(session: Session, kind: str | None = None) -> PollRecord | None:
     stmt = select(PollLog).order_by(PollLog.id.desc()).limit(1)
     if kind:
         stmt = stmt.where(PollLog.kind == kind)
-    return session.scalars(stmt).first()
+    row = session.scalars(stmt).first()
+    if row is None:
+        return None
+    return PollRecord(url=row.url, kind=row.kind, started_at=row.started_at,
+                      status=row.status, not_modified=row.not_modified, error=row.error)
 
 
 def note_source_result(

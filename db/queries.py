@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,13 +16,15 @@ from sqlalchemy.orm import Session, aliased
 
 from db.events import figure_record, release_record
 from db.models import Figure, Release, Snapshot
+from db.records import FigureRecord, ReleaseSummary
+from db.releases import release_summary
 
 
 @dataclass(frozen=True)
-class FigureRow:
+class StatedFigure:
     """A figure with the release (and vintage) that stated it."""
 
-    figure: Any  # FigureRecord
+    figure: FigureRecord
     release_url: str
     release_title: str
     released_at: datetime | None
@@ -68,9 +71,10 @@ class ReleaseListing:
         }
 
 
-def _figure_rows(stmt) -> list[FigureRow]:  # noqa: ANN001 - a select of the four entities
+def _figure_rows(rows: Iterable[Any]) -> list[StatedFigure]:
+    """(Figure, Release, fetched_at) rows as records."""
     return [
-        FigureRow(
+        StatedFigure(
             figure=figure_record(fig),
             release_url=rel.url,
             release_title=rel.title,
@@ -80,7 +84,7 @@ def _figure_rows(stmt) -> list[FigureRow]:  # noqa: ANN001 - a select of the fou
             current=rel.current_snapshot_id == fig.snapshot_id,
             source=SOURCES.get(kind, kind),
         )
-        for fig, rel, fetched_at, kind in stmt
+        for fig, rel, fetched_at, kind in rows
     ]
 
 
@@ -97,7 +101,7 @@ def _released():
     return func.coalesce(Release.released_at, Snapshot.fetched_at)
 
 
-def latest_by_indicator(session: Session, indicator: str | None = None) -> list[FigureRow]:
+def latest_by_indicator(session: Session, indicator: str | None = None) -> list[StatedFigure]:
     """The most recently stated value of each headline indicator (per unit: BEA states
     e.g. the PCE price index both month-on-month and year-on-year).
 
@@ -130,7 +134,7 @@ def latest_by_indicator(session: Session, indicator: str | None = None) -> list[
 
 def history(
     session: Session, indicator: str, since: datetime | None = None, vintages: bool = False
-) -> list[FigureRow]:
+) -> list[StatedFigure]:
     """A series over time: every release's statement of each period (every vintage if asked)."""
     stmt = _base_select().where(Figure.indicator == indicator)
     if not vintages:
@@ -145,7 +149,7 @@ def known_indicators(session: Session) -> list[str]:
     return list(session.scalars(select(Figure.indicator).distinct().order_by(Figure.indicator)))
 
 
-def _revision_entries(rows: list[FigureRow]) -> dict[tuple[str, str, str], list[dict]]:
+def _revision_entries(rows: list[StatedFigure]) -> dict[tuple[str, str, str], list[dict]]:
     """Statements of each (indicator, period, unit), oldest first: a release's own figures
     and the earlier periods it restates (stored as ``revised`` figures of those periods)."""
     series: dict[tuple[str, str, str], list[dict]] = {}
@@ -201,29 +205,31 @@ def revisions(session: Session, indicator: str | None = None,
     return result
 
 
-def find_release(session: Session, ref: str) -> Release | None:
+def find_release(session: Session, ref: str) -> ReleaseSummary | None:
     """A release by id, URL, URL slug or exact title."""
-    if ref.isdigit():
-        found = session.get(Release, int(ref))
-        if found:
-            return found
-    return session.scalars(
-        select(Release).where(
-            or_(Release.url == ref, Release.url.endswith("/" + ref), Release.title == ref)
-        ).order_by(Release.id.desc())
-    ).first()
+    found = session.get(Release, int(ref)) if ref.isdigit() else None
+    if found is None:
+        found = session.scalars(
+            select(Release).where(
+                or_(Release.url == ref, Release.url.endswith("/" + ref), Release.title == ref)
+            ).order_by(Release.id.desc())
+        ).first()
+    return release_summary(found) if found is not None else None
 
 
-def release_detail(session: Session, release: Release) -> dict[str, Any]:
+def release_detail(session: Session, release: ReleaseSummary) -> dict[str, Any]:
     """One release: metadata, lead, current figures, and every stored vintage."""
-    record = release_record(session, release)
+    row = session.get(Release, release.id)
+    if row is None:
+        raise LookupError(f"release {release.id} is gone")
+    record = release_record(session, row)
     snaps = session.scalars(
-        select(Snapshot).where(Snapshot.release_id == release.id).order_by(Snapshot.fetched_at)
+        select(Snapshot).where(Snapshot.release_id == row.id).order_by(Snapshot.fetched_at)
     )
     return record.to_json() | {
-        "id": release.id,
-        "guid": release.guid,
-        "history": release.history,
+        "id": row.id,
+        "guid": row.guid,
+        "history": row.history,
         "vintages": [
             {
                 "snapshot_id": s.id,
@@ -233,7 +239,7 @@ def release_detail(session: Session, release: Release) -> dict[str, Any]:
                 "size": s.size,
                 "http_status": s.http_status,
                 "extraction": s.extraction,
-                "current": s.id == release.current_snapshot_id,
+                "current": s.id == row.current_snapshot_id,
             }
             for s in snaps
         ],
@@ -265,7 +271,7 @@ def list_releases(session: Session, limit: int | None = None) -> list[ReleaseLis
     ]
 
 
-def export_figures(session: Session) -> list[FigureRow]:
+def export_figures(session: Session) -> list[StatedFigure]:
     """The whole history: every figure of every vintage, oldest first."""
     stmt = _base_select().order_by(_released(), Snapshot.fetched_at, Figure.id)
     return _figure_rows(session.execute(stmt))

@@ -135,13 +135,18 @@ class FeedRecord:
 
 
 @dataclass(frozen=True)
-class ScheduleEvent:
-    """A scheduled release time (aware, America/New_York)."""
+class ScheduledRelease:
+    """A release on BEA's schedule and when it goes out (aware, America/New_York), as
+    parsed from the calendar or read back from the database.
+
+    ``schedule_id`` is the stored row's id; None for a schedule just parsed.
+    """
 
     title: str
     period: str | None
     starts_at: datetime
     category: str | None = None
+    schedule_id: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -165,7 +170,7 @@ class UnscheduledRelease:
 
 @dataclass(frozen=True)
 class ScheduleRecord:
-    events: tuple[ScheduleEvent, ...] = ()
+    events: tuple[ScheduledRelease, ...] = ()
     unscheduled: tuple[UnscheduledRelease, ...] = ()
     problems: tuple[str, ...] = ()
 
@@ -237,7 +242,7 @@ class EventRecord:
     created_at: datetime
     release: ReleaseRecord | None = None
     revisions: tuple[Revision, ...] = ()
-    schedule: ScheduleEvent | None = None
+    schedule: ScheduledRelease | None = None
     previous_starts_at: datetime | None = None
     message: str | None = None
     baseline: bool = False
@@ -305,3 +310,95 @@ class StoredPage:
     body: bytes
     extraction: str
     figures: tuple[FigureRecord, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReleaseSummary:
+    """A stored release without its figures: enough to find, list or mark it."""
+
+    id: int
+    url: str
+    title: str
+    guid: str | None = None
+    series: str | None = None
+    released_at: datetime | None = None
+    extraction: str = EXTRACTION_OK
+    history: bool = False
+    scheduled_at: datetime | None = None
+    created_at: datetime | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "url": self.url,
+            "title": self.title,
+            "guid": self.guid,
+            "series": self.series,
+            "released_at": _iso(self.released_at),
+            "extraction": self.extraction,
+            "history": self.history,
+            "scheduled_at": _iso(self.scheduled_at),
+            "created_at": _iso(self.created_at),
+        }
+
+
+@dataclass(frozen=True)
+class MissingPage:
+    """A release whose page we still lack, and how often (and when last) we asked for it."""
+
+    url: str
+    guid: str | None
+    title: str
+    attempts: int = 0
+    last_attempt_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class HttpValidators:
+    """What a conditional GET sends back: the ETag and Last-Modified of the last usable
+    response (both None when the URL was never read in full)."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class PollRecord:
+    """One logged HTTP poll."""
+
+    url: str
+    kind: str
+    started_at: datetime
+    status: int | None
+    not_modified: bool = False
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class DeliveryRecord:
+    """One outbox row with its subscription's kind and its event's kind."""
+
+    id: int
+    subscription_id: int
+    kind: str
+    event_id: int
+    event_kind: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    sent_at: datetime | None = None
+    last_error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "subscription": self.subscription_id,
+            "kind": self.kind,
+            "event": self.event_id,
+            "event_kind": self.event_kind,
+            "status": self.status,
+            "attempts": self.attempts,
+            "next_attempt_at": _iso(self.next_attempt_at),
+            "sent_at": _iso(self.sent_at),
+            "last_error": self.last_error,
+        }

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.events import append_event
-from db.models import ScheduleEventRow
-from db.records import EVENT_SCHEDULE_CHANGE, ScheduleRecord
+from db.models import ScheduleRow
+from db.records import EVENT_SCHEDULE_CHANGE, ScheduledRelease, ScheduleRecord
 from db.types import fit, utcnow
 
 logger = logging.getLogger(__name__)
@@ -40,8 +40,8 @@ def schedule_key(
 ) -> tuple[str, str, int]:
     """(title, period, key_year) identifies a scheduled release; a period that names no
     year ("Annual Update") is keyed with the year of its date, so two years stay apart."""
-    title = fit(title, ScheduleEventRow.title) or ""
-    period = fit(period or "", ScheduleEventRow.period) or ""
+    title = fit(title, ScheduleRow.title) or ""
+    period = fit(period or "", ScheduleRow.period) or ""
     key_year = starts_at.year if starts_at is not None and not _YEAR.search(period) else 0
     return title, period, key_year
 
@@ -56,7 +56,7 @@ def store_schedule(
     update = ScheduleUpdate()
     now = utcnow()
     existing = {
-        (r.title, r.period, r.key_year): r for r in session.scalars(select(ScheduleEventRow))
+        (r.title, r.period, r.key_year): r for r in session.scalars(select(ScheduleRow))
     }
     first_time = not existing
     for ev in schedule.events:
@@ -67,7 +67,7 @@ def store_schedule(
             continue
         previous = row.starts_at if row is not None else None
         if row is None:
-            row = ScheduleEventRow(
+            row = ScheduleRow(
                 title=key[0], period=key[1], key_year=key[2], starts_at=ev.starts_at,
                 category=ev.category, first_seen_at=now, updated_at=now,
             )
@@ -92,11 +92,11 @@ def store_schedule(
         if event_id:
             update.event_ids.append(event_id)
     for item in schedule.unscheduled:
-        key = (fit(item.title, ScheduleEventRow.title) or "", "", 0)
+        key = (fit(item.title, ScheduleRow.title) or "", "", 0)
         if key not in existing:
-            row = ScheduleEventRow(
+            row = ScheduleRow(
                 title=key[0], period="", key_year=0, starts_at=None,
-                note=fit(item.note, ScheduleEventRow.note),
+                note=fit(item.note, ScheduleRow.note),
                 first_seen_at=now, updated_at=now,
             )
             session.add(row)
@@ -106,9 +106,14 @@ def store_schedule(
 
 def upcoming_events(
     session: Session, after: datetime, before: datetime | None = None
-) -> list[ScheduleEventRow]:
+) -> list[ScheduledRelease]:
     """Scheduled releases from ``after`` on (and before ``before``), soonest first."""
-    stmt = select(ScheduleEventRow).where(ScheduleEventRow.starts_at >= after)
+    stmt = select(ScheduleRow).where(ScheduleRow.starts_at >= after)
     if before is not None:
-        stmt = stmt.where(ScheduleEventRow.starts_at < before)
-    return list(session.scalars(stmt.order_by(ScheduleEventRow.starts_at)))
+        stmt = stmt.where(ScheduleRow.starts_at < before)
+    return [
+        ScheduledRelease(title=row.title, period=row.period or None, starts_at=row.starts_at,
+                         category=row.category, schedule_id=row.id)
+        for row in session.scalars(stmt.order_by(ScheduleRow.starts_at))
+        if row.starts_at is not None
+    ]

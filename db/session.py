@@ -6,12 +6,17 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.errors import DatabaseUnavailable, DatabaseUrlError  # noqa: F401 - re-exported
+from db.errors import DatabaseUnavailable, DatabaseUrlError
+
+# re-exported: ``Session`` for type hints (packages outside ``db`` hand sessions to db
+# functions without importing SQLAlchemy themselves), the errors for older imports
+__all__ = ["Database", "DatabaseUnavailable", "DatabaseUrlError", "Session", "make_engine"]
 
 logger = logging.getLogger(__name__)
 
@@ -20,7 +25,7 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 DRIVER_EXTRAS = {"postgresql": "postgres"}
 
 
-def _on_sqlite_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI types
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     """WAL (readers never block the writer), foreign keys, and a generous busy timeout."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")

@@ -62,7 +62,7 @@ class StoreResult:
     event_ids: list[int] = field(default_factory=list)
 
 
-def get_or_create_release(
+def _get_or_create_release(
     session: Session, url: str, title: str, *, history: bool = False
 ) -> tuple[Release, bool]:
     """The release at ``url``; created (race-free, via the unique URL) when unknown."""
@@ -267,7 +267,7 @@ def store_snapshot(
     ``revision`` once per snapshot whose figures differ from what was last known.
     """
     url = release_url or record.url or fetched.url
-    release, created = get_or_create_release(session, url, record.title or url, history=history)
+    release, created = _get_or_create_release(session, url, record.title or url, history=history)
     _mark_seen(release, kind, fetched.fetched_at, guid)
     snapshot_id, new_snapshot = _insert_snapshot(session, release.id, kind, fetched, record)
     result = StoreResult(release.id, snapshot_id, new_release=created, new_snapshot=new_snapshot)
@@ -308,9 +308,3 @@ def store_snapshot(
 def raw_bytes(snapshot: Snapshot) -> bytes:
     """The page exactly as fetched, for re-parsing."""
     return zlib.decompress(snapshot.raw_zlib)
-
-
-def release_count(session: Session) -> int:
-    from sqlalchemy import func
-
-    return session.scalar(select(func.count()).select_from(Release)) or 0

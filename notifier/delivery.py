@@ -18,10 +18,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from db.events import event_record
-from db.models import Event
 from db.outbox import Lease, lease_due, mark_dead, mark_retry, mark_sent
 from db.records import EventRecord, Subscription
-from db.session import Database
+from db.session import Database, Session
 from notifier.channels import get_channel
 from notifier.errors import PermanentSendError, SendError, TransientSendError
 from notifier.links import safe_links
@@ -83,7 +82,7 @@ def _claim(database: Database, now: datetime, policy: DeliveryPolicy) -> list[Jo
         return _jobs(session, leases)
 
 
-def _jobs(session, leases: list[Lease]) -> list[Job]:  # noqa: ANN001 - Session
+def _jobs(session: Session, leases: list[Lease]) -> list[Job]:
     """Group leases into sends; each event and subscription is loaded once per batch
     (a release alerted to 1,000 subscribers is rendered from one record)."""
     jobs: dict[tuple[int, int], Job] = {}
@@ -93,8 +92,7 @@ def _jobs(session, leases: list[Lease]) -> list[Job]:  # noqa: ANN001 - Session
     events: dict[int, EventRecord | None] = {}
     for lease in leases:
         if lease.event_id not in events:
-            row = session.get(Event, lease.event_id)
-            events[lease.event_id] = event_record(session, row) if row else None
+            events[lease.event_id] = event_record(session, lease.event_id)
         sub, event = subs.get(lease.subscription_id), events[lease.event_id]
         if sub is None or event is None:
             continue

@@ -1,28 +1,30 @@
-"""Errors raised by the notifier, one hierarchy so callers can catch at the right level.
+"""The notifier's branch of the exception tree (drawn whole in :mod:`db.errors`).
 
-The delivery loop only has to tell two things apart: retry later, or give up now.
-
-    NotifierError                 anything the notifier raises on purpose
-    ├── InvalidTarget             a subscription target (address or URL) or kind is unusable
-    └── SendError                 one delivery attempt failed; ``reason`` says why
-        ├── TransientSendError    worth retrying: connection refused, timeouts, HTTP 5xx,
-        │                         HTTP 408/429 (``retry_after`` from Retry-After), SMTP 4xx
-        └── PermanentSendError    retrying cannot help: HTTP 4xx other than 408/429,
-                                  a recipient the SMTP server refuses with 5xx, an invalid
-                                  address, missing SMTP settings
+The delivery loop only has to tell two things apart: retry later
+(:class:`TransientSendError`: connection refused, timeouts, HTTP 5xx, HTTP 408/429 with
+``retry_after`` from Retry-After, SMTP 4xx) or give up now (:class:`PermanentSendError`:
+HTTP 4xx other than 408/429, a recipient the SMTP server refuses with 5xx, an invalid
+address, missing SMTP settings).
 
 ``reason`` never contains a Slack or webhook URL (they are secrets) nor an SMTP password.
 """
 
 from __future__ import annotations
 
+from db.errors import BeaTrackerError
 
-class NotifierError(Exception):
+
+class NotifierError(BeaTrackerError):
     """Base class of every error the notifier raises on purpose."""
 
 
 class InvalidTarget(NotifierError, ValueError):
     """A target address/URL or a channel kind failed validation; the message says why."""
+
+
+class AppriseMissing(InvalidTarget):
+    """An Apprise URL was given but the apprise extra is not installed; the message says
+    how to install it."""
 
 
 class SendError(NotifierError):

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from db.dialect import serialize
-from db.events import cursor_position, event_record, events_after, move_cursor
+from db.events import cursor_position, events_to_alert, move_cursor
 from db.outbox import enqueue
 from db.session import Database
 from notifier.rules import matches
@@ -32,19 +32,16 @@ def match_events(
     while True:
         with database.unit_of_work() as session:
             serialize(session, "matcher")  # several daemons: one moves the cursor at a time
-            events = events_after(session, cursor_position(session, CURSOR), BATCH)
-            if not events:
+            events, last_id = events_to_alert(session, cursor_position(session, CURSOR), BATCH)
+            if last_id is None:
                 return written
             subs = list_subscriptions(session, active_only=True)
             rows = []
             for event in events:
-                if event.baseline or not subs:
-                    continue
-                record = event_record(session, event)
                 for sub in subs:
-                    if matches(sub, record):
+                    if matches(sub, event):
                         due = digest_due(now) if sub.digest else now
                         rows.append((sub.id, event.id, due))
             written += enqueue(session, rows)
-            move_cursor(session, CURSOR, events[-1].id)
-            logger.info("matched events up to %d: %d outbox rows", events[-1].id, len(rows))
+            move_cursor(session, CURSOR, last_id)
+            logger.info("matched events up to %d: %d outbox rows", last_id, len(rows))

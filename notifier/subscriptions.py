@@ -1,42 +1,31 @@
-"""Subscriptions: who wants which alerts, through which channel."""
+"""Subscriptions: who wants which alerts, through which channel.
+
+The channel's kind validates the target and decides on a secret; ``db.subscriptions``
+stores and reads them back as records.
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from db.models import SubscriptionRow
 from db.records import FORMAT_FULL, FORMATS, Subscription, SubscriptionFilter
-from db.types import utcnow
+from db.session import Session
+from db.subscriptions import (
+    deactivate_subscription,
+    get_subscription,
+    get_subscriptions,
+    insert_subscription,
+    list_subscriptions,
+)
 from notifier.channels import get_channel, mask_target
 from notifier.errors import InvalidTarget
 
+__all__ = [
+    "add_subscription", "describe", "get_subscription", "get_subscriptions",
+    "list_subscriptions", "remove_subscription",
+]
+
 DIGESTS = (None, "daily")
-
-
-def to_record(row: SubscriptionRow) -> Subscription:
-    data = row.filter or {}
-    return Subscription(
-        id=row.id,
-        kind=row.kind,
-        target=row.target,
-        name=row.name,
-        filter=SubscriptionFilter(
-            indicators=tuple(data.get("indicators", ())),
-            series=tuple(data.get("series", ())),
-            keywords=tuple(data.get("keywords", ())),
-            revisions=bool(data.get("revisions", False)),
-            min_change=data.get("min_change"),
-            schedule_changes=bool(data.get("schedule_changes", False)),
-            source_problems=bool(data.get("source_problems", False)),
-        ),
-        digest=row.digest,
-        secret=row.secret,
-        active=row.active,
-        format=row.format or FORMAT_FULL,
-    )
 
 
 def add_subscription(
@@ -56,49 +45,13 @@ def add_subscription(
         raise InvalidTarget(f"digest must be 'daily' or omitted, not {digest!r}")
     if format not in FORMATS:
         raise InvalidTarget(f"format must be one of {', '.join(FORMATS)}, not {format!r}")
-    row = SubscriptionRow(
-        kind=kind,
-        target=target,
-        name=name,
-        filter=asdict(filter or SubscriptionFilter()),
-        digest=digest,
-        secret=channel.new_secret(),
-        active=True,
-        format=format,
-        created_at=utcnow(),
-    )
-    session.add(row)
-    session.flush()
-    return to_record(row)
-
-
-def list_subscriptions(session: Session, active_only: bool = False) -> list[Subscription]:
-    stmt = select(SubscriptionRow).order_by(SubscriptionRow.id)
-    if active_only:
-        stmt = stmt.where(SubscriptionRow.active.is_(True))
-    return [to_record(r) for r in session.scalars(stmt)]
-
-
-def get_subscription(session: Session, sub_id: int) -> Subscription | None:
-    row = session.get(SubscriptionRow, sub_id)
-    return to_record(row) if row else None
-
-
-def get_subscriptions(session: Session, ids: set[int]) -> list[Subscription]:
-    """Several subscriptions in one query (the delivery loop loads a batch at once)."""
-    if not ids:
-        return []
-    rows = session.scalars(select(SubscriptionRow).where(SubscriptionRow.id.in_(ids)))
-    return [to_record(r) for r in rows]
+    return insert_subscription(session, kind, target, name=name, filter=filter,
+                               digest=digest, secret=channel.new_secret(), format=format)
 
 
 def remove_subscription(session: Session, sub_id: int) -> bool:
     """Deactivate (not delete): its delivery history stays readable."""
-    row = session.get(SubscriptionRow, sub_id)
-    if row is None or not row.active:
-        return False
-    row.active = False
-    return True
+    return deactivate_subscription(session, sub_id)
 
 
 def describe(sub: Subscription) -> dict:

@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 from parsel import Selector
 
-from scraper.errors import DocumentError
+from scraper.errors import ArchiveLayoutError
 
 logger = logging.getLogger(__name__)
 
@@ -45,14 +45,6 @@ PRODUCTS: tuple[ArchiveProduct, ...] = (
     ArchiveProduct("pio", 476, "Personal Income and Outlays",
                    ("pio", "personal income", "personal income and outlays")),
 )
-
-
-class ArchiveLayoutError(DocumentError):
-    """An archive listing page no longer looks like the one the parser knows."""
-
-    def __init__(self, message: str, url: str) -> None:
-        super().__init__(f"{url}: archive listing layout changed: {message}")
-        self.url = url
 
 
 @dataclass(frozen=True)

@@ -1,24 +1,17 @@
-"""Exceptions raised by the scraper package.
+"""The scraper's branch of the exception tree (drawn whole in :mod:`db.errors`).
 
-The parsers themselves almost never raise: a bad page, feed or calendar comes back as a
-record with ``problems`` (feedparser's ``bozo`` idea). What remains is for callers that
-must decide what to do with a document or a fetch::
-
-    ScraperError                  base of everything the scraper raises on purpose
-     +-- DocumentError            a document could not be used
-     |    +-- UnrecognisedDocument   not a feed, release page, schedule page or ICS file
-     +-- FetchError               the network half could not get a document
-          +-- HostNotAllowed         not an http(s) URL on the configured BEA hosts
-          +-- BodyTooLarge           a body past the size cap (after decoding)
-
-Catch ``ScraperError`` at the job boundary, log it with ``exc_info`` and record a
-``source_problem``; the daemon keeps running.
+The parsers almost never raise: a bad page, feed or calendar comes back as a record with
+``problems`` (feedparser's ``bozo`` idea). What remains is for callers that must decide
+what to do with a document or a fetch. :mod:`scraper.fetch` returns fetch errors as a
+result's ``error`` line instead of raising them past its own boundary.
 """
 
 from __future__ import annotations
 
+from db.errors import BeaTrackerError
 
-class ScraperError(Exception):
+
+class ScraperError(BeaTrackerError):
     """Base class for the scraper's own exceptions."""
 
 
@@ -34,8 +27,17 @@ class UnrecognisedDocument(DocumentError):
         self.url = url
 
 
+class ArchiveLayoutError(DocumentError):
+    """An archive listing page no longer looks like the one the parser knows."""
+
+    def __init__(self, message: str, url: str) -> None:
+        super().__init__(f"{url}: archive listing layout changed: {message}")
+        self.url = url
+
+
 class FetchError(ScraperError):
-    """Getting a document over the network failed (status, timeout, transport)."""
+    """Getting a document over the network failed for a reason of our own making (a
+    policy said no); HTTP and transport failures stay httpx's."""
 
 
 class HostNotAllowed(FetchError):

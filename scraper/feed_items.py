@@ -11,26 +11,23 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
-from sqlalchemy import exists, func, select
-from sqlalchemy.orm import Session
 
-from db.models import Event, PollLog, Release, Snapshot
 from db.records import (
-    EVENT_NEW_RELEASE,
-    EXTRACTION_FAILED,
     EXTRACTION_OK,
     EXTRACTION_PARTIAL,
     FeedItem,
     FigureRecord,
+    MissingPage,
     ReleaseRecord,
 )
-from db.store import KIND_FEED_ITEM, KIND_PAGE
+from db.releases import known_snapshots, releases_missing_page
+from db.session import Session
+from db.store import KIND_FEED_ITEM
 from scraper.extract import figures_from_text
 
 RECENT_HOURS = 36.0
@@ -86,11 +83,6 @@ def item_record(item: FeedItem) -> ReleaseRecord:
     )
 
 
-def is_recent(item: FeedItem, now: datetime, hours: float = RECENT_HOURS) -> bool:
-    """Items this fresh are retried when their page was not yet fetched (e.g. a 404)."""
-    return item.published is not None and (now - item.published).total_seconds() < hours * 3600
-
-
 def well_formed(body: bytes) -> bool:
     """True if the feed is well-formed XML (read safely: no DTD entities)."""
     try:
@@ -103,24 +95,9 @@ def well_formed(body: bytes) -> bool:
 def new_or_changed(session: Session, items: tuple[FeedItem, ...] | list[FeedItem],
                    ) -> list[FeedItem]:
     """Items whose release is unknown, or whose feed content differs from every stored one."""
-    work = []
-    for item in items:
-        known = session.scalar(
-            select(Snapshot.id).join(Release, Release.id == Snapshot.release_id).where(
-                Release.url == item.link, Snapshot.kind == KIND_FEED_ITEM,
-                Snapshot.sha256 == item_hash(item)).limit(1))
-        if known is None:
-            work.append(item)
-    return work
-
-
-@dataclass(frozen=True)
-class PendingPage:
-    """A recent release whose page we still lack."""
-
-    url: str
-    guid: str | None
-    title: str
+    hashes = [(item.link, item_hash(item)) for item in items]
+    known = known_snapshots(session, KIND_FEED_ITEM, hashes)
+    return [item for item, key in zip(items, hashes, strict=True) if key not in known]
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -131,26 +108,13 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def pending_pages(session: Session, now: datetime,
-                  hours: float = RECENT_HOURS) -> list[PendingPage]:
+                  hours: float = RECENT_HOURS) -> list[MissingPage]:
     """Recent, alerted releases with no usable page yet, whose retry is due.
 
     Baseline and history releases are left alone: they were recorded, not alerted, and
     asking for their pages again and again would only cost BEA requests.
     """
-    usable_page = exists().where(
-        Snapshot.release_id == Release.id, Snapshot.kind == KIND_PAGE,
-        Snapshot.extraction != EXTRACTION_FAILED)
-    quiet = exists().where(
-        Event.release_id == Release.id, Event.kind == EVENT_NEW_RELEASE,
-        Event.baseline.is_(True))
-    candidates = session.scalars(select(Release).where(
-        Release.released_at >= now - timedelta(hours=hours), Release.history.is_(False),
-        ~usable_page, ~quiet).order_by(Release.id))
-    due = []
-    for release in candidates:
-        attempts, last = session.execute(
-            select(func.count(), func.max(PollLog.started_at)).where(
-                PollLog.url == release.url, PollLog.kind == PAGE_POLL_KIND)).one()
-        if last is None or now - last >= retry_delay(attempts):
-            due.append(PendingPage(release.url, release.guid, release.title))
-    return due
+    missing = releases_missing_page(session, now - timedelta(hours=hours), PAGE_POLL_KIND)
+    return [page for page in missing
+            if page.last_attempt_at is None
+            or now - page.last_attempt_at >= retry_delay(page.attempts)]

@@ -135,7 +135,7 @@ def _bozo_note(parsed: dict) -> str | None:
         return None
     exc = parsed.get("bozo_exception")
     where = ""
-    if hasattr(exc, "getLineNumber"):
+    if exc is not None and hasattr(exc, "getLineNumber"):
         where = f" at line {exc.getLineNumber()}"
     return f"feed is not well-formed XML{where} ({exc}); read what could be read"
 

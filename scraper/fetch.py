@@ -24,6 +24,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -198,7 +199,7 @@ class FetchClient:
         raise httpx.TooManyRedirects(f"more than {self.policy.max_redirects} redirects")
 
 
-def _decoder(content_encoding: str | None):  # noqa: ANN202 - zlib decompressobj or None
+def _decoder(content_encoding: str | None) -> Any:  # a zlib decompressobj, _Deflate or None
     """A zlib decompressor for the body's one encoding; stacked or unknown ones refused."""
     codings = [c.strip().lower() for c in (content_encoding or "").split(",")]
     codings = [c for c in codings if c and c != "identity"]

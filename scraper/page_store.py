@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from db.audit import feed_item_figures, raise_cross_check_problem
-from db.models import Release
 from db.polls import log_poll, note_source_result
 from db.records import EXTRACTION_FAILED, EXTRACTION_OK, ReleaseRecord
+from db.releases import mark_scheduled
 from db.session import Database
 from db.store import KIND_PAGE, Fetched, store_snapshot
 from scraper.crawl.spider import PageFailure, PageItem
@@ -98,9 +98,7 @@ class PageSink:
                 if event_id:
                     result.event_ids.append(event_id)
             if item.request.scheduled_at is not None:
-                release = session.get(Release, result.release_id)
-                if release is not None and release.scheduled_at is None:
-                    release.scheduled_at = item.request.scheduled_at
+                mark_scheduled(session, result.release_id, item.request.scheduled_at)
             failed = record.extraction == EXTRACTION_FAILED
             log_poll(session, url=release_url, kind=POLL_KIND, started_at=item.fetched_at,
                      duration_ms=item.duration_ms, status=item.status, size=len(item.body),

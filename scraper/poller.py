@@ -18,12 +18,20 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
-from db.polls import get_validators, log_poll, note_source_result, save_validators
-from db.records import FeedItem, FeedRecord
-from db.schedule_store import store_schedule
+from db.polls import (
+    get_validators,
+    log_poll,
+    note_source_result,
+    read_validators,
+    save_validators,
+)
+from db.records import FeedItem, FeedRecord, MissingPage, ScheduleRecord
+from db.releases import release_count
+from db.schedule_store import ScheduleUpdate, store_schedule
 from db.session import Database
-from db.store import KIND_FEED_ITEM, Fetched, release_count, store_snapshot
+from db.store import KIND_FEED_ITEM, Fetched, store_snapshot
 from scraper.crawl.spider import PageRequest, ReleaseSpider
 from scraper.feed_items import (
     item_bytes,
@@ -37,6 +45,9 @@ from scraper.feed_parse import parse_feed
 from scraper.fetch import FetchClient, FetchResult
 from scraper.page_store import CrawlOutcome, PageSink
 from scraper.schedule import parse_schedule_html, parse_schedule_ics
+
+if TYPE_CHECKING:
+    from scrapy.crawler import AsyncCrawlerRunner
 
 logger = logging.getLogger(__name__)
 
@@ -95,20 +106,15 @@ class Poller:
     """Polls one BEA (real or local) into one database."""
 
     def __init__(self, database: Database, settings: ScraperSettings,
-                 client: FetchClient, runner) -> None:  # noqa: ANN001 - Scrapy runner
+                 client: FetchClient, runner: AsyncCrawlerRunner) -> None:
         self.database = database
         self.settings = settings
         self.client = client
         self.runner = runner
 
-    async def _get(self, url: str, kind: str) -> FetchResult:
-        def validators():
-            with self.database.session() as session:
-                row = get_validators(session, url)
-                return (row.etag, row.last_modified) if row else (None, None)
-
-        etag, last_modified = await asyncio.to_thread(validators)
-        return await self.client.get(url, etag, last_modified)
+    async def _get(self, url: str) -> FetchResult:
+        known = await asyncio.to_thread(read_validators, self.database, url)
+        return await self.client.get(url, known.etag, known.last_modified)
 
     def _record_fetch(self, result: FetchResult, kind: str, *, usable: bool,
                       error: str | None = None, keep_body: bool = False) -> int | None:
@@ -151,7 +157,7 @@ class Poller:
 
     async def poll_feed(self, notify_existing: bool = False) -> PollSummary:
         """Poll the feed once; crawl, store and retry as the module docstring says."""
-        result = await self._get(self.settings.feed_url, FEED)
+        result = await self._get(self.settings.feed_url)
         summary = PollSummary(feed_status=result.status, not_modified=result.not_modified)
         if result.not_modified:
             await asyncio.to_thread(self._record_fetch, result, FEED, usable=True)
@@ -233,7 +239,7 @@ class Poller:
         for outcome in summary.retried:
             summary.event_ids += outcome.event_ids
 
-    def _pending(self) -> list:
+    def _pending(self) -> list[MissingPage]:
         with self.database.session() as session:
             return pending_pages(session, datetime.now(timezone.utc))
 
@@ -275,7 +281,7 @@ class Poller:
         """Refresh the schedule from the ICS calendar, falling back to the HTML table."""
         for url, parse in ((self.settings.schedule_ics_url, parse_schedule_ics),
                            (self.settings.schedule_url, _parse_html_bytes)):
-            result = await self._get(url, SCHEDULE)
+            result = await self._get(url)
             if result.not_modified:
                 await asyncio.to_thread(self._record_fetch, result, SCHEDULE, usable=True)
                 return f"schedule: 304 not modified ({url})"
@@ -293,12 +299,12 @@ class Poller:
                     f"{update.moved} moved")
         return "schedule: unavailable (see log)"
 
-    def _store_schedule(self, schedule, result: FetchResult):  # noqa: ANN001, ANN202
+    def _store_schedule(self, schedule: ScheduleRecord, result: FetchResult) -> ScheduleUpdate:
         with self.database.unit_of_work() as session:
             update = store_schedule(session, schedule)
         self._record_fetch(result, SCHEDULE, usable=True)
         return update
 
 
-def _parse_html_bytes(data: bytes):  # noqa: ANN202 - ScheduleRecord
+def _parse_html_bytes(data: bytes) -> ScheduleRecord:
     return parse_schedule_html(data.decode("utf-8", errors="replace"))

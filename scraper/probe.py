@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from db.polls import get_validators, log_poll, save_validators
+from db.polls import log_poll, read_validators, save_validators
 from db.session import Database
 from scraper.crawl.spider import PageItem, PageRequest
 from scraper.extract import extract_release
-from scraper.fetch import FetchClient
+from scraper.fetch import FetchClient, FetchResult
 from scraper.page_store import CrawlOutcome, PageSink
 from scraper.urls import predict_release_url, release_slug
 
@@ -66,13 +66,8 @@ async def probe_release(
     if url is None or not client.allows(url):
         return None
 
-    def validators() -> tuple[str | None, str | None]:
-        with database.session() as session:
-            row = get_validators(session, url)
-            return (row.etag, row.last_modified) if row else (None, None)
-
-    etag, last_modified = await asyncio.to_thread(validators)
-    result = await client.get(url, etag, last_modified)
+    known = await asyncio.to_thread(read_validators, database, url)
+    result = await client.get(url, known.etag, known.last_modified)
     if result.status != 200:
         if result.status not in (304, 404):
             await asyncio.to_thread(_log, database, result)
@@ -99,7 +94,7 @@ async def probe_release(
     return outcome
 
 
-def _log(database: Database, result, error: str | None = None) -> None:  # noqa: ANN001
+def _log(database: Database, result: FetchResult, error: str | None = None) -> None:
     with database.unit_of_work() as session:
         log_poll(session, url=result.url, kind="probe", started_at=result.started_at,
                  duration_ms=result.duration_ms, status=result.status,

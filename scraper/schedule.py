@@ -22,7 +22,7 @@ from typing import Any
 import icalendar
 from parsel import Selector
 
-from db.records import ScheduleEvent, ScheduleRecord, UnscheduledRelease
+from db.records import ScheduledRelease, ScheduleRecord, UnscheduledRelease
 from scraper.extract.generic import NEW_YORK
 from scraper.extract.numbers import clean_text
 from scraper.extract.periods import MONTHS
@@ -107,7 +107,7 @@ def _read_row(row: Selector, year: int | None, out: dict[str, list[Any]]) -> int
         out["problems"].append(f"{title!r}: date/time {cell_text!r} not understood; skipped")
         return year
     name, period = split_title_period(title)
-    out["events"].append(ScheduleEvent(name, period, when, _category(row)))
+    out["events"].append(ScheduledRelease(name, period, when, _category(row)))
     return year
 
 
@@ -181,5 +181,5 @@ def parse_schedule_ics(data: bytes) -> ScheduleRecord:
                             "SUMMARY/DTSTART; skipped")
             continue
         name, period = split_title_period(summary)
-        events.append(ScheduleEvent(name, period, starts_at, None))
+        events.append(ScheduledRelease(name, period, starts_at, None))
     return ScheduleRecord(events=tuple(events), problems=tuple(problems))

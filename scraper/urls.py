@@ -53,4 +53,4 @@ def predict_release_url(title: str, base_url: str, year: int) -> str | None:
 def slug_matches(title: str, url: str) -> bool:
     """True if ``url`` is the /news/<year>/<slug> page BEA's rule gives for ``title``."""
     m = _NEWS_PATH.search(urlsplit(url if "//" in url else "//" + url).path)
-    return bool(m) and m.group(2) == release_slug(title or "", int(m.group(1)))
+    return m is not None and m.group(2) == release_slug(title or "", int(m.group(1)))

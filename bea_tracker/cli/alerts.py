@@ -212,14 +212,7 @@ def deliveries(ctx: click.Context, status: str | None, fmt: str) -> None:
 
     app: App = ctx.obj
     with app.db.session() as session:
-        rows = [
-            {"id": row.id, "subscription": sub.id, "kind": sub.kind, "event": event.id,
-             "event_kind": event.kind, "status": row.status, "attempts": row.attempts,
-             "next_attempt_at": row.next_attempt_at.isoformat(),
-             "sent_at": row.sent_at.isoformat() if row.sent_at else None,
-             "last_error": row.last_error}
-            for row, sub, event in list_deliveries(session, status)
-        ]
+        rows = [delivery.to_json() for delivery in list_deliveries(session, status)]
     if fmt == "table":
         rows = [r | {"next_attempt_at": format_time(r["next_attempt_at"]),
                      "sent_at": format_time(r["sent_at"])} for r in rows]

@@ -8,6 +8,7 @@ resort, any unexpected exception (its traceback goes to the log at DEBUG).
 from __future__ import annotations
 
 import logging
+from typing import IO, Any
 
 import click
 
@@ -20,7 +21,7 @@ logger = logging.getLogger(__name__)
 class OneLineUsageError(click.UsageError):
     """A usage error shown as one line (with where to find help), not click's three."""
 
-    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+    def show(self, file: IO[Any] | None = None) -> None:
         click.echo(f"error: {self.format_message()}", err=True)
 
 
@@ -33,7 +34,7 @@ def _one_line(exc: click.UsageError) -> OneLineUsageError:
 class BeaGroup(click.Group):
     """Turns every failure into one readable line and its exit code."""
 
-    def make_context(self, *args, **kwargs) -> click.Context:  # noqa: ANN002, ANN003
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
         try:
             return super().make_context(*args, **kwargs)
         except click.exceptions.NoArgsIsHelpError:
@@ -43,7 +44,7 @@ class BeaGroup(click.Group):
         except click.UsageError as exc:
             raise _one_line(exc) from None
 
-    def invoke(self, ctx: click.Context):  # noqa: ANN201 - click's signature
+    def invoke(self, ctx: click.Context) -> Any:
         from db.errors import DatabaseUnavailable
 
         try:

@@ -180,7 +180,7 @@ def backfill(app: App, archive: bool, since: str | None, until: str | None,
     app.db  # noqa: B018 - migrate before the reactor starts
     interrupt = Interrupt(reporter)
 
-    async def job():  # noqa: ANN202 - the Summary
+    async def job() -> Any:  # backfill's summary
         interrupt.install()
         try:
             return await run_backfill(app, request, reporter, interrupt)

@@ -6,23 +6,26 @@ from __future__ import annotations
 import functools
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
+from typing import Any, NoReturn, TypeVar, cast
 
 import click
 
+F = TypeVar("F", bound=Callable[..., Any])
 
-def format_option(  # noqa: ANN201 - a click decorator
+
+def format_option(
     csv_ok: bool = True, default: str = "table", legacy_format: bool = False
-):
+) -> Callable[[F], F]:
     """``--json`` / ``--csv`` (mutually exclusive), passed to the command as ``fmt``.
 
     ``legacy_format`` keeps a hidden ``--format csv|json`` for commands that had it.
     """
 
-    def decorate(func):  # noqa: ANN001, ANN202
+    def decorate(func: F) -> F:
         @functools.wraps(func)
-        def command(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        def command(*args: Any, **kwargs: Any) -> Any:
             chosen = [name for name in ("json", "csv") if kwargs.pop(f"as_{name}", False)]
             legacy = kwargs.pop("legacy_fmt", None)
             if legacy and legacy not in chosen:
@@ -38,13 +41,13 @@ def format_option(  # noqa: ANN201 - a click decorator
         if csv_ok:
             command = click.option("--csv", "as_csv", is_flag=True,
                                    help="Print CSV rows.")(command)
-        return click.option("--json", "as_json", is_flag=True,
-                            help="Print JSON for scripts.")(command)
+        return cast(F, click.option("--json", "as_json", is_flag=True,
+                                    help="Print JSON for scripts.")(command))
 
     return decorate
 
 
-def fail(message: str, code: int = 1) -> None:
+def fail(message: str, code: int = 1) -> NoReturn:
     """Stop the command with one line on stderr."""
     click.echo(f"error: {message}", err=True)
     sys.exit(code)

@@ -6,8 +6,14 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
+
+# the one value formatter (BEA's decimals, never "-0.0"), shared with the alerts
+from notifier.render.formatting import format_value
+
+__all__ = ["FORMATS", "cell", "csv_text", "emit", "format_time", "format_value", "print_table",
+           "prior_cell", "to_json_text", "unit_label"]
 
 FORMATS = ("table", "json", "csv")
 #: units as people read them (the key stays in JSON and CSV)
@@ -102,14 +108,9 @@ def emit(
         print_table(rows, columns, title)
 
 
-def format_value(value: float | None, unit: str | None) -> str:
-    """A figure the way BEA writes it: +1.5%, -$88.6 billion, -$21.27 trillion."""
-    if value is None:
+def prior_cell(figure: Mapping[str, Any]) -> str:
+    """A figure's prior-period value for a table cell, ``+2.1% (2026Q1)``; empty if none."""
+    if figure.get("prior_value") is None:
         return ""
-    if unit in ("usd_billions", "usd_trillions"):
-        word = "billion" if unit == "usd_billions" else "trillion"
-        sign = "-" if value < 0 else ""
-        return f"{sign}${abs(value):,.{2 if word == 'trillion' else 1}f} {word}"
-    if unit == "percent_level":
-        return f"{value:.1f}%"
-    return f"{value:+.1f}%"
+    value = format_value(figure["prior_value"], figure["unit"])
+    return f"{value} ({figure['prior_period']})" if figure.get("prior_period") else value

@@ -15,9 +15,11 @@ from bea_tracker.cli.output import (
     emit,
     format_time,
     format_value,
+    prior_cell,
     to_json_text,
     unit_label,
 )
+from db.session import Session
 
 EXPORT_COLUMNS = [
     "indicator", "label", "period", "estimate", "value", "unit", "prior_value", "prior_period",
@@ -43,17 +45,13 @@ def _for_people(row: dict) -> dict:
     return row | {
         "shown": format_value(row["value"], row["unit"]),
         "unit_shown": unit_label(row["unit"]),
-        "prior": (
-            f"{format_value(row['prior_value'], row['unit'])} ({row['prior_period']})"
-            if row.get("prior_value") is not None
-            else ""
-        ),
+        "prior": prior_cell(row),
         "released": format_time(row.get("released_at")),
         "fetched": format_time(row.get("fetched_at")),
     }
 
 
-def _checked(session, key: str | None) -> None:  # noqa: ANN001 - a Session
+def _checked(session: Session, key: str | None) -> None:
     """Exit 2 for an unknown indicator key (stored keys count as known)."""
     if key is not None:
         from db.queries import known_indicators

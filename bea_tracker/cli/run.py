@@ -54,7 +54,8 @@ def run(app: App, once: bool, log_format: str | None) -> None:
         return
     app.db  # noqa: B018 - migrate before the loop starts
     logger.info("daemon starting (pid %d)", os.getpid())
-    from bea_tracker.daemon.service import AlreadyRunning, Daemon
+    from bea_tracker.daemon.service import Daemon
+    from bea_tracker.errors import AlreadyRunning
 
     if signals.requested():
         logger.info("daemon stopped during start-up (SIGTERM)")

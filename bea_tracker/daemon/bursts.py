@@ -1,17 +1,24 @@
-"""Which scheduled releases need burst polling, and whether a release has appeared."""
+"""Burst planning: which scheduled releases need burst polling, and whether one appeared.
+
+The planning and the matching are pure (records in, records out); the two functions that
+touch the database say what they write: :func:`mark_if_appeared` and
+:func:`report_missing`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from db.events import append_event
-from db.models import Release, ScheduleEventRow
-from db.records import EVENT_SOURCE_PROBLEM
+from db.records import EVENT_SOURCE_PROBLEM, ReleaseSummary, ScheduledRelease
+from db.releases import mark_scheduled, releases_created_since
+from db.session import Session
 from scraper.probe import ProbeTarget, release_title, title_matches
+
+# a release stored this long before its window opened still counts as that window's
+LOOKBACK = timedelta(hours=12)
 
 
 @dataclass(frozen=True)
@@ -31,43 +38,42 @@ class BurstWindow:
         return ProbeTarget(self.title, self.starts_at)
 
 
-def upcoming_windows(session: Session, now: datetime, before: timedelta, after: timedelta,
-                     horizon: timedelta) -> list[BurstWindow]:
-    """Burst windows still open or opening within ``horizon``."""
-    rows = session.scalars(
-        select(ScheduleEventRow)
-        .where(ScheduleEventRow.starts_at.is_not(None))
-        .where(ScheduleEventRow.starts_at > now - after)
-        .where(ScheduleEventRow.starts_at < now + horizon)
-        .order_by(ScheduleEventRow.starts_at)
-    )
+def plan_windows(scheduled: Iterable[ScheduledRelease], before: timedelta,
+                 after: timedelta) -> list[BurstWindow]:
+    """One burst window per stored scheduled release, from ``before`` its time to
+    ``after`` it."""
     return [
         BurstWindow(
-            schedule_id=row.id,
-            title=release_title(row.title, row.period),
-            starts_at=row.starts_at,
-            opens_at=row.starts_at - before,
-            closes_at=row.starts_at + after,
+            schedule_id=event.schedule_id,
+            title=release_title(event.title, event.period),
+            starts_at=event.starts_at,
+            opens_at=event.starts_at - before,
+            closes_at=event.starts_at + after,
         )
-        for row in rows
+        for event in scheduled
+        if event.schedule_id is not None
     ]
 
 
-def appeared(session: Session, window: BurstWindow, base_url: str) -> Release | None:
-    """The release for ``window`` if it is stored (found by the page probe or the feed).
-
-    Marks it with its scheduled time, for the latency log.
-    """
+def appeared_release(window: BurstWindow, candidates: Iterable[ReleaseSummary],
+                     base_url: str) -> ReleaseSummary | None:
+    """The stored release that is ``window``'s: at the predicted URL, or titled alike."""
     predicted = window.target.url(base_url)
-    candidates = session.scalars(
-        select(Release).where(Release.created_at >= window.opens_at - timedelta(hours=12))
-    )
     for release in candidates:
         if release.url == predicted or title_matches(window.title, release.title):
-            if release.scheduled_at is None:
-                release.scheduled_at = window.starts_at
             return release
     return None
+
+
+def mark_if_appeared(session: Session, window: BurstWindow, base_url: str) -> bool:
+    """True if the release for ``window`` is stored (found by the page probe or the feed);
+    then also writes its scheduled time, for the latency log."""
+    candidates = releases_created_since(session, window.opens_at - LOOKBACK)
+    release = appeared_release(window, candidates, base_url)
+    if release is None:
+        return False
+    mark_scheduled(session, release.id, window.starts_at)
+    return True
 
 
 def report_missing(session: Session, window: BurstWindow) -> int | None:

@@ -20,6 +20,7 @@ import asyncio
 import logging
 import os
 import signal
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -30,14 +31,16 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bea_tracker import signals
 from bea_tracker.app import App
 from bea_tracker.cycles import build_poller, notify_cycle
-from bea_tracker.daemon.bursts import BurstWindow, appeared, report_missing, upcoming_windows
+from bea_tracker.daemon.bursts import BurstWindow, mark_if_appeared, plan_windows, report_missing
 from bea_tracker.daemon.metrics import Metrics
 from bea_tracker.daemon.roles import RoleKeeper
 from bea_tracker.daemon.status import assess_health
+from bea_tracker.errors import AlreadyRunning
 from bea_tracker.wiring import fetch_client
 from db import daemons, heartbeat
 from db.coordination import supports_several
 from db.outbox import next_due_at
+from db.schedule_store import upcoming_events
 from scraper.page_store import PageSink
 from scraper.probe import probe_release
 
@@ -50,10 +53,6 @@ HEARTBEAT_SECONDS = 5.0
 STOP_GRACE_SECONDS = 8.0
 PLAN_HORIZON = timedelta(days=8)
 POLLING_JOBS = ("idle-poll", "schedule", "plan-bursts")
-
-
-class AlreadyRunning(Exception):
-    """Another daemon holds this database."""
 
 
 class Daemon:
@@ -218,13 +217,14 @@ class Daemon:
         self.scheduler.add_job(self._tracked(self.plan_bursts), IntervalTrigger(hours=1),
                                id="plan-bursts")
 
-    def _tracked(self, func):  # noqa: ANN001, ANN202 - wraps a coroutine function
+    def _tracked(self, func: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
         """Jobs are tracked (for a clean stop) and never raise into the scheduler."""
 
         async def job(*args: Any) -> None:
             if self._stopping.is_set():
                 return
             task = asyncio.current_task()
+            assert task is not None  # a job always runs as a task
             self._tasks.add(task)
             try:
                 await func(*args)
@@ -268,10 +268,13 @@ class Daemon:
         polling = self.config.polling
         now = datetime.now(timezone.utc)
 
+        before = timedelta(seconds=polling.burst_before)
+        after = timedelta(seconds=polling.burst_after)
+
         def windows() -> list[BurstWindow]:
             with self.db.session() as session:
-                return upcoming_windows(session, now, timedelta(seconds=polling.burst_before),
-                                        timedelta(seconds=polling.burst_after), PLAN_HORIZON)
+                scheduled = upcoming_events(session, now - after, now + PLAN_HORIZON)
+            return plan_windows(scheduled, before, after)
 
         planned = {w.job_id: w for w in await asyncio.to_thread(windows)}
         for job in self.scheduler.get_jobs():
@@ -317,7 +320,7 @@ class Daemon:
     async def _appeared(self, window: BurstWindow) -> bool:
         def check() -> bool:
             with self.db.unit_of_work() as session:
-                return appeared(session, window, self.config.bea.base_url) is not None
+                return mark_if_appeared(session, window, self.config.bea.base_url)
 
         if not await asyncio.to_thread(check):
             return False
@@ -331,7 +334,7 @@ class Daemon:
     async def watchdog(self, window: BurstWindow) -> None:
         def check() -> int | None:
             with self.db.unit_of_work() as session:
-                if appeared(session, window, self.config.bea.base_url) is not None:
+                if mark_if_appeared(session, window, self.config.bea.base_url):
                     return None
                 return report_missing(session, window)
 

@@ -41,6 +41,7 @@ from rich.console import Console
 from bea_tracker.demo.localbea import LocalBea, Publication, synthetic_gdp_release
 from bea_tracker.demo.localbea.data import SCHEDULE_ICS_PATH, SCHEDULE_PATH
 from bea_tracker.demo.sinks import SmtpSink, WebhookSink
+from bea_tracker.errors import AppError, DemoFailed
 
 logger = logging.getLogger(__name__)
 
@@ -55,11 +56,7 @@ POLLING = {"burst_before": "5s", "burst_after": "60s", "burst_interval": BURST_I
 CHANNELS = ("webhook", "Slack", "e-mail")
 
 
-class DemoFailed(Exception):
-    """A step did not happen; the message says what was missing."""
-
-
-class _Interrupted(Exception):
+class _Interrupted(AppError):
     """SIGTERM while the demo runs: clean up like Ctrl-C."""
 
 
@@ -325,7 +322,7 @@ def _child_env() -> dict[str, str]:
     return env
 
 
-def _on_sigterm_raise():  # noqa: ANN202 - returns the function that restores the handler
+def _on_sigterm_raise() -> Callable[[], object]:
     """SIGTERM becomes an exception, so the cleanup runs; returns the undo."""
     if threading.current_thread() is not threading.main_thread():
         return lambda: None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from socketserver import BaseServer
 from types import TracebackType
-from typing import Self
+from typing import Any, Self, cast
 
 
 class Service:
@@ -36,7 +36,7 @@ def serve_in_thread(server: BaseServer, name: str) -> threading.Thread:
 
 def shut_down(server: BaseServer, thread: threading.Thread | None) -> None:
     """Cut delayed answers short (``server.stopping``), stop, close, join the thread."""
-    server.stopping.set()
+    cast(Any, server).stopping.set()  # every server here has a ``stopping`` event
     server.shutdown()
     server.server_close()
     if thread is not None:

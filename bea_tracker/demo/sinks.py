@@ -326,7 +326,8 @@ class WebhookSink(Service):
         if self._server is not None:
             return self
         self._server = _HookServer(self._address, self, self._keep_alive)
-        self.host, self.port = self._server.server_address[:2]
+        address = self._server.server_address
+        self.host, self.port = str(address[0]), int(address[1])
         self._thread = serve_in_thread(self._server, "webhook-sink")
         logger.info("webhook sink on %s", self.base_url)
         return self

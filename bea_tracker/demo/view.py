@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bea_tracker.app import App
-from bea_tracker.cli.output import format_value
+from bea_tracker.cli.output import format_value, prior_cell
 from bea_tracker.demo.scenario import Arrival, Demo
 
 EMAIL_LINES = 10
@@ -60,10 +60,8 @@ def _show_webhook(console: Console, arrival: Arrival, secret: str | None) -> Non
     for heading in ("Indicator", "Period", "Estimate", "Value", "Prior"):
         table.add_column(heading)
     for fig in release.get("figures", []):
-        prior = (f"{format_value(fig['prior_value'], fig['unit'])} ({fig['prior_period']})"
-                 if fig.get("prior_value") is not None else "")
         table.add_row(fig["indicator"], fig["period"], fig.get("estimate") or "",
-                      format_value(fig["value"], fig["unit"]), prior)
+                      format_value(fig["value"], fig["unit"]), prior_cell(fig))
     console.print(table)
 
 
@@ -97,11 +95,9 @@ def _show_latest(console: Console, app: App) -> None:
     for heading in ("Indicator", "Period", "Value", "Prior", "Released"):
         table.add_column(heading, no_wrap=True)
     for row in rows:
-        prior = (f"{format_value(row['prior_value'], row['unit'])} ({row['prior_period']})"
-                 if row.get("prior_value") is not None else "")
         period = f"{row['period']} {row.get('estimate') or ''}".strip()
         table.add_row(row["indicator"], period, format_value(row["value"], row["unit"]),
-                      prior, (row.get("released_at") or "")[:10])
+                      prior_cell(row), (row.get("released_at") or "")[:10])
     console.print(table)
 
 

@@ -18,6 +18,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bea_tracker.errors import PlotUnavailable
+
 logger = logging.getLogger(__name__)
 
 SOURCE_LINE = "Source: U.S. Bureau of Economic Analysis, via bea-tracker"
@@ -57,10 +59,6 @@ _CHANGE_UNITS = ("percent_saar", "percent", "percent_yoy")
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _YEAR = re.compile(r"^(\d{4})$")
-
-
-class PlotUnavailable(Exception):
-    """matplotlib or plotext is not installed (the optional ``plot`` extra)."""
 
 
 def period_start(period: str) -> date | None:
@@ -106,7 +104,7 @@ class Series:
 
 def build_series(indicator: str, statements: Iterable[Any], since: date | None = None,
                  unit: str | None = None) -> Series | None:
-    """Points from figure statements (``db.queries.FigureRow``s), taken oldest first.
+    """Points from figure statements (``db.queries.StatedFigure``s), taken oldest first.
 
     A later release's restatement of a period is stored as a ``revised`` figure of it
     (``db.store.restatements``), so it arrives here like any other statement. Only

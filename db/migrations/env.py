@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy.engine import Connection
 
 from db.models import Base
 
@@ -15,7 +16,7 @@ def run_migrations_online() -> None:
     if connection is None:
         from db.session import make_engine
 
-        engine = make_engine(config.get_main_option("sqlalchemy.url"))
+        engine = make_engine(config.get_main_option("sqlalchemy.url") or "")
         with engine.begin() as conn:
             _run(conn)
         engine.dispose()
@@ -23,7 +24,7 @@ def run_migrations_online() -> None:
         _run(connection)
 
 
-def _run(connection) -> None:  # noqa: ANN001 - alembic passes a Connection
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

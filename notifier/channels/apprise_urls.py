@@ -28,7 +28,12 @@ from urllib.parse import urlsplit
 
 from db.records import EventRecord, Subscription
 from notifier.channels.base import Channel, ChannelOption, render_for
-from notifier.errors import InvalidTarget, PermanentSendError, TransientSendError
+from notifier.errors import (
+    AppriseMissing,
+    InvalidTarget,
+    PermanentSendError,
+    TransientSendError,
+)
 from notifier.settings import DeliveryContext
 from notifier.validate import ELLIPSIS
 
@@ -39,10 +44,6 @@ INSTALL_HINT = f"pip install 'bea-tracker[{EXTRA}]'"
 _URL_RE = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]*)://\S*")
 _HTTP_ERROR_RE = re.compile(r"error=(\d{3})\b")
 _TRANSIENT_4XX = (408, 429)
-
-
-class AppriseMissing(InvalidTarget):
-    """The apprise extra is not installed; the message says how to install it."""
 
 
 def mask_apprise_url(url: str) -> str:

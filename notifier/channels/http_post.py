@@ -8,11 +8,10 @@ followed so a body is never sent to a host nobody subscribed. Reasons never cont
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 
 import httpx
 
+from db.http_headers import parse_retry_after
 from notifier.errors import PermanentSendError, TransientSendError
 from notifier.render.formatting import one_line
 from notifier.settings import DeliveryContext
@@ -22,24 +21,6 @@ logger = logging.getLogger(__name__)
 
 _TRANSIENT_4XX = (408, 429)
 _BODY_SNIPPET = 200
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (``"7"`` or an HTTP-date); None if absent/bad."""
-    if value is None or not value.strip():
-        return None
-    text = value.strip()
-    if text.isdigit():
-        return float(text)
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        logger.debug("ignoring unparseable Retry-After %r", text)
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    now = now or datetime.now(timezone.utc)
-    return max(0.0, (when - now).total_seconds())
 
 
 def _send(transport: httpx.BaseTransport, request: httpx.Request) -> httpx.Response:

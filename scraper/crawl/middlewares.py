@@ -5,33 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
+from db.http_headers import parse_retry_after
 from scraper.fetch import ALLOWED_SCHEMES, refusal
 
 logger = logging.getLogger(__name__)
-
-
-def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
-    """Retry-After as seconds: either a number of seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
 
 
 class RetryAfterMiddleware:
@@ -51,7 +34,7 @@ class RetryAfterMiddleware:
         if response.status not in (429, 503):
             return response
         header = response.headers.get("Retry-After")
-        wait = retry_after_seconds(header.decode("latin-1") if header else None)
+        wait = parse_retry_after(header.decode("latin-1") if header else None)
         if wait is None:
             return response
         wait = min(wait, self.max_wait)

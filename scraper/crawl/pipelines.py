@@ -7,7 +7,7 @@ loop that also runs the scheduler and the senders never stalls.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, cast
 
 from scrapy.crawler import Crawler
 
@@ -21,6 +21,6 @@ class StorePipeline:
         return cls(crawler)
 
     async def process_item(self, item: Any) -> Any:
-        sink = self.crawler.spider.sink
+        sink = cast(Any, self.crawler.spider).sink  # ReleaseSpider, given its sink
         await asyncio.to_thread(sink.handle, item)
         return item

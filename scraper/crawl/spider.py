@@ -10,7 +10,7 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, cast
 
 import scrapy
 from scrapy.exceptions import DownloadCancelledError
@@ -99,7 +99,7 @@ class ReleaseSpider(scrapy.Spider):
         )
 
     def page_failed(self, failure: Failure) -> Any:
-        page = failure.request.cb_kwargs["page"]
+        page = cast(Any, failure).request.cb_kwargs["page"]  # set by Scrapy
         status = None
         if failure.check(HttpError):
             status = failure.value.response.status

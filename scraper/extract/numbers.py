@@ -90,11 +90,6 @@ def compared_percent(text: str) -> float | None:
     return _signed(m.group("verb"), m.group("num")) if m else None
 
 
-def all_compared_percents(text: str) -> list[float]:
-    """Every 'compared with an increase/decrease of X percent' in order, signed."""
-    return [_signed(m["verb"], m["num"]) for m in _COMPARED_RE.finditer(clean_text(text))]
-
-
 def prior_gdp_change(text: str) -> float | None:
     """'In the first quarter, real GDP increased 2.1 percent' -> 2.1 (signed)."""
     m = _PRIOR_RE.search(clean_text(text))

@@ -12,7 +12,7 @@ from bea_tracker.demo.localbea.publication import (
     synthetic_item,
 )
 from bea_tracker.demo.localbea.requestlog import RequestLog, RequestRecord
-from bea_tracker.demo.localbea.schedule_gen import ScheduledEvent
+from bea_tracker.demo.localbea.schedule_gen import CalendarEntry
 from bea_tracker.demo.localbea.server import LocalBea
 
 __all__ = [
@@ -20,7 +20,7 @@ __all__ = [
     "Publication",
     "RequestLog",
     "RequestRecord",
-    "ScheduledEvent",
+    "CalendarEntry",
     "SyntheticRelease",
     "synthetic_gdp_release",
     "synthetic_item",

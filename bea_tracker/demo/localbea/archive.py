@@ -65,7 +65,7 @@ def _at(day: date) -> datetime:
 def _gdp_rows(before: int, count: int) -> list[Row]:
     """``count`` synthetic GDP rows, newest first, for quarters before ``before``
     (a quarter index year*4 + q-1), third estimate first."""
-    rows = []
+    rows: list[Row] = []
     index = before - 1
     while len(rows) < count:
         year, quarter = divmod(index, 4)
@@ -85,7 +85,7 @@ def _gdp_rows(before: int, count: int) -> list[Row]:
 
 def _pio_rows(year: int, month: int, count: int) -> list[Row]:
     """``count`` synthetic PIO rows, newest first, from ``year``-``month`` backwards."""
-    rows = []
+    rows: list[Row] = []
     while len(rows) < count:
         name = MONTH_NAMES[month - 1]
         py, pm = (year + 1, 1) if month == 12 else (year, month + 1)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bea_tracker.demo.localbea import data, feed
-from bea_tracker.demo.localbea.schedule_gen import ScheduledEvent
+from bea_tracker.demo.localbea.schedule_gen import CalendarEntry
 
 _LEAD = re.compile(rb'field--name-body[^>]*><p>(.*?)</p>', re.DOTALL)
 _TAGS = re.compile(r"<[^>]+>")
@@ -41,9 +41,9 @@ class SyntheticRelease:
         """The item's guid/link as BEA writes it (before rewriting)."""
         return data.BEA_BASE_URL + self.path
 
-    def event(self, starts_at: datetime, category: str = "news") -> ScheduledEvent:
+    def event(self, starts_at: datetime, category: str = "news") -> CalendarEntry:
         """The schedule entry announcing this release at ``starts_at``."""
-        return ScheduledEvent(self.series or self.title, self.period, starts_at, category)
+        return CalendarEntry(self.series or self.title, self.period, starts_at, category)
 
 
 @dataclass(frozen=True)

@@ -31,10 +31,12 @@ _YEAR = re.compile(r">Year (\d{4})</th>")
 
 
 @dataclass(frozen=True)
-class ScheduledEvent:
-    """One scheduled release: ``title`` and ``period`` as BEA writes them.
+class CalendarEntry:
+    """A release the local BEA adds to its fake calendar (ICS and HTML table): ``title``
+    and ``period`` as BEA writes them. What the scraper parses back out of that calendar
+    is a :class:`db.records.ScheduledRelease`; what it stores is a ``db.models.ScheduleRow``.
 
-    e.g. ``ScheduledEvent("GDP (Advance Estimate)", "2nd Quarter 2026", starts_at)``;
+    e.g. ``CalendarEntry("GDP (Advance Estimate)", "2nd Quarter 2026", starts_at)``;
     the calendar shows "GDP (Advance Estimate), 2nd Quarter 2026". ``category`` is
     "news" or "data" (the table's N / D icon). ``starts_at`` must be timezone-aware.
     """
@@ -61,12 +63,12 @@ class ScheduledEvent:
         return f"synthetic-{uuid.uuid5(_UID_NAMESPACE, self.summary)}"
 
 
-def as_event(value: ScheduledEvent | tuple) -> ScheduledEvent:
-    """Accept a ScheduledEvent or a ``(title, period, starts_at[, category])`` tuple."""
-    return value if isinstance(value, ScheduledEvent) else ScheduledEvent(*value)
+def as_event(value: CalendarEntry | tuple) -> CalendarEntry:
+    """Accept a CalendarEntry or a ``(title, period, starts_at[, category])`` tuple."""
+    return value if isinstance(value, CalendarEntry) else CalendarEntry(*value)
 
 
-def render_ics(real_ics: str, events: Iterable[ScheduledEvent], *, keep_real: bool,
+def render_ics(real_ics: str, events: Iterable[CalendarEntry], *, keep_real: bool,
                now: datetime) -> str:
     """BEA's calendar with ``events`` (and, if ``keep_real``, its own), sorted by start."""
     first = _VEVENT.search(real_ics)
@@ -87,7 +89,7 @@ def _ics_start(block: str) -> datetime:
     return datetime.strptime(match.group(1), "%Y%m%dT%H%M%S").replace(tzinfo=timezone.utc)
 
 
-def _vevent(event: ScheduledEvent, now: datetime) -> str:
+def _vevent(event: CalendarEntry, now: datetime) -> str:
     start = event.starts_at.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     stamp = now.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     return (
@@ -110,7 +112,7 @@ def _ics_escape(text: str) -> str:
     return text
 
 
-def render_html(real_html: str, events: Iterable[ScheduledEvent], *, keep_real: bool) -> str:
+def render_html(real_html: str, events: Iterable[CalendarEntry], *, keep_real: bool) -> str:
     """BEA's schedule table with rows for ``events`` built from its own row markup.
 
     Dated rows are sorted by time; undated ("To Be Announced") real rows stay last.
@@ -149,7 +151,7 @@ def _row_time(row: str, year: int) -> datetime | None:
     return datetime.strptime(text, "%B %d %Y %I:%M %p").replace(tzinfo=EASTERN)
 
 
-def _row(template: str, event: ScheduledEvent) -> str:
+def _row(template: str, event: CalendarEntry) -> str:
     local = event.starts_at.astimezone(EASTERN)
     day = f"{local:%B} {local.day}"
     clock = f"{local.hour % 12 or 12}:{local:%M} {local:%p}"

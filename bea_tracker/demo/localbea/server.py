@@ -13,15 +13,16 @@ import threading
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Self
+from typing import Any, Self, cast
 from urllib.parse import urlsplit
 
 from bea_tracker.demo.localbea import data
+from bea_tracker.demo.localbea.archive import Archive
 from bea_tracker.demo.localbea.feed import rfc822_eastern, set_element
 from bea_tracker.demo.localbea.publication import Publication, SyntheticRelease
 from bea_tracker.demo.localbea.requestlog import RequestLog, RequestRecord
 from bea_tracker.demo.localbea.schedule_gen import (
-    ScheduledEvent,
+    CalendarEntry,
     as_event,
     render_html,
     render_ics,
@@ -75,7 +76,7 @@ class _Handler(BaseHTTPRequestHandler):
         log = self.server.log
         log.request_started()
         try:
-            reply = self.server.site.respond(method, url.path, self.headers, url.query)
+            reply = self.server.site.respond(method, url.path, cast(Any, self.headers), url.query)
             stopped = bool(reply.delay) and self.server.stopping.wait(reply.delay)
             # Logged before answering: once a client has its answer, the log shows it.
             log.append(RequestRecord(
@@ -132,7 +133,7 @@ class LocalBea(Service):
         if self._server is not None:
             return self
         self._server = _Server(self._address, self._site, self.log)
-        host, port = self._server.server_address[:2]
+        host, port = str(self._server.server_address[0]), int(self._server.server_address[1])
         self._site.base_url = f"http://{host}:{port}"
         self._thread = serve_in_thread(self._server, "localbea")
         logger.info("local BEA serving on %s", self._site.base_url)
@@ -166,7 +167,7 @@ class LocalBea(Service):
         return self.base_url + data.SCHEDULE_ICS_PATH
 
     @property
-    def archive(self):  # noqa: ANN201 - localbea.archive.Archive
+    def archive(self) -> Archive:
         """The archive listing and its synthetic pages (``entries``, ``broken``)."""
         return self._site.archive
 
@@ -252,11 +253,11 @@ class LocalBea(Service):
                     publication.page_at.isoformat(), publication.feed_at.isoformat())
         return publication
 
-    def schedule_with(self, events: Iterable[ScheduledEvent | tuple], *,
-                      keep_real: bool = False) -> list[ScheduledEvent]:
+    def schedule_with(self, events: Iterable[CalendarEntry | tuple], *,
+                      keep_real: bool = False) -> list[CalendarEntry]:
         """Regenerate the ICS and the HTML schedule with ``events``
-        (``ScheduledEvent`` or ``(title, period, starts_at[, category])``), plus BEA's
-        real events if ``keep_real``. Returns the events as ScheduledEvent."""
+        (``CalendarEntry`` or ``(title, period, starts_at[, category])``), plus BEA's
+        real events if ``keep_real``. Returns the events as CalendarEntry."""
         parsed = [as_event(e) for e in events]
         now = datetime.now(timezone.utc)
         real_ics = data.load(data.SCHEDULE_ICS_FILE).decode("utf-8")

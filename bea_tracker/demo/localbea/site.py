@@ -132,6 +132,7 @@ class Site:
                 reply = _error(scripted.status, scripted.body, scripted.retry_after)
                 reply.delay = scripted.delay
                 return reply
+            current: _Content | None
             if scripted is not None and scripted.body is not None:
                 current = _Content(scripted.body, scripted.content_type, now)
             else:

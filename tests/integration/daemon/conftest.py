@@ -127,7 +127,7 @@ def baseline(config_path, database, subscribers) -> None:
 
     config = load_config(config_path)
 
-    async def first_poll():  # noqa: ANN202 - PollSummary
+    async def first_poll():
         async with fetch_client(config) as client:
             return await Poller(database, scraper_settings(config), client, None).poll_feed()
 

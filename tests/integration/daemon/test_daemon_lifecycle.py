@@ -25,7 +25,7 @@ def validators_sent(bea) -> list[tuple[str, str | None, str | None]]:
     site = bea._site
     respond = site.respond
 
-    def recording(method, path, headers):  # noqa: ANN001, ANN202 - Site.respond's signature
+    def recording(method, path, headers):
         seen.append((path, headers.get("If-None-Match"), headers.get("If-Modified-Since")))
         return respond(method, path, headers)
 

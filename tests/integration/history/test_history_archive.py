@@ -15,7 +15,7 @@ import pytest
 
 from bea_tracker.demo.localbea import LocalBea, data
 from bea_tracker.demo.localbea.archive import GDP_ID, gdp_estimates
-from db.records import ScheduleEvent, ScheduleRecord
+from db.records import ScheduledRelease, ScheduleRecord
 from db.schedule_store import store_schedule
 
 GDP_SINCE_2019 = ("--archive", "--series", "GDP", "--since", "2019-01-01")
@@ -215,7 +215,7 @@ def test_backfill_waits_for_a_burst_window_and_then_finishes(backfiller, write_c
 def _schedule(database, title: str, period: str, starts_at: datetime) -> None:
     with database.unit_of_work() as session:
         store_schedule(session, ScheduleRecord(events=(
-            ScheduleEvent(title, period, starts_at, "news"),)))
+            ScheduledRelease(title, period, starts_at, "news"),)))
 
 
 def _stderr_lines(child) -> list[str]:

@@ -9,7 +9,7 @@ import icalendar
 import pytest
 from bs4 import BeautifulSoup
 
-from bea_tracker.demo.localbea import ScheduledEvent, synthetic_gdp_release
+from bea_tracker.demo.localbea import CalendarEntry, synthetic_gdp_release
 
 EASTERN = ZoneInfo("America/New_York")
 SOON = datetime(2026, 11, 25, 14, 21, 37, tzinfo=timezone.utc)
@@ -39,7 +39,7 @@ def test_ics_holds_only_the_given_events(bea, client):
 
 
 def test_ics_keeps_real_events_when_asked(bea, client):
-    bea.schedule_with([ScheduledEvent("GDP (Advance Estimate)", "2nd Quarter 2026", SOON)],
+    bea.schedule_with([CalendarEntry("GDP (Advance Estimate)", "2nd Quarter 2026", SOON)],
                       keep_real=True)
     events = _events(client, bea)
     assert len(events) == 120
@@ -99,6 +99,6 @@ def test_synthetic_release_event_predicts_its_own_path(bea, client):
 
 def test_event_needs_aware_time_and_known_category():
     with pytest.raises(ValueError):
-        ScheduledEvent("GDP", "2026", datetime(2026, 11, 25, 9, 30))
+        CalendarEntry("GDP", "2026", datetime(2026, 11, 25, 9, 30))
     with pytest.raises(ValueError):
-        ScheduledEvent("GDP", "2026", SOON, "press")
+        CalendarEntry("GDP", "2026", SOON, "press")

@@ -18,7 +18,7 @@ from db.models import Snapshot
 from db.store import raw_bytes
 
 
-def page_snapshot(tracker, case: str) -> Snapshot:  # noqa: ANN001 - Tracker
+def page_snapshot(tracker, case: str) -> Snapshot:
     release = tracker.release(tracker.paths[case])
     with tracker.db.session() as session:
         return session.scalars(select(Snapshot).where(

@@ -16,7 +16,7 @@ HTML_ERROR_PAGE = (  # what a CMS or proxy answers with a 200 when the feed is b
 )
 
 
-def truncated_feed(bea) -> bytes:  # noqa: ANN001 - LocalBea
+def truncated_feed(bea) -> bytes:
     """BEA's real feed (links rewritten to the local server) cut just inside its third
     item, so two items are complete and the third has nothing usable."""
     body = data.rewrite_links(REAL_FEED, bea.base_url)

@@ -22,7 +22,7 @@ def kinds(release: dict) -> list[str]:  # the ``show --json`` of a release
     return sorted(v["kind"] for v in release["vintages"])
 
 
-def requests_a(crawled, case: str) -> list:  # noqa: ANN001 - Tracker
+def requests_a(crawled, case: str) -> list:
     return [r for r in crawled.requests_a if r.path == crawled.paths[case]]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from bea_tracker.demo.localbea import data
-from db.models import ScheduleEventRow, Snapshot
+from db.models import ScheduleRow, Snapshot
 
 FEED_ITEMS = 48  # PROVENANCE.md: rss-2026-09-13.xml holds 48 <item>s
 GDP_SECOND = "/news/2026/gdp-second-estimate-and-corporate-profits-2nd-quarter-2026"
@@ -60,7 +60,7 @@ def test_latest_reads_the_baseline(baseline_done):
 
 def test_schedule_is_stored_from_the_calendar(baseline_done):
     with baseline_done.db.session() as session:
-        count = session.scalar(select(func.count()).select_from(ScheduleEventRow))
+        count = session.scalar(select(func.count()).select_from(ScheduleRow))
     assert count == 119  # PROVENANCE.md: 119 VEVENTs in the ICS capture
 
 

@@ -12,7 +12,7 @@ from scraper_live import publish_gdp
 from bea_tracker.demo.localbea import data, feed
 
 
-def one_item_feed(bea, base_url: str) -> bytes:  # noqa: ANN001 - LocalBea
+def one_item_feed(bea, base_url: str) -> bytes:
     """The local BEA's feed (BEA's real feed plus the published GDP item on top), with
     every item but the first removed and links pointing at ``base_url``."""
     import httpx

@@ -10,14 +10,14 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bea_tracker.app import App
 from bea_tracker.daemon.service import Daemon
-from db.records import ScheduleEvent, ScheduleRecord
+from db.records import ScheduledRelease, ScheduleRecord
 from db.schedule_store import store_schedule
 
 
 def plan(config_path, database, starts_at):
     with database.unit_of_work() as s:
         store_schedule(s, ScheduleRecord(events=(
-            ScheduleEvent("GDP (Advance Estimate)", "3rd Quarter 2026", starts_at, "news"),)))
+            ScheduledRelease("GDP (Advance Estimate)", "3rd Quarter 2026", starts_at, "news"),)))
 
     async def run() -> list[str]:
         daemon = Daemon(App(str(config_path)))

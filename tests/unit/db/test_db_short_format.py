@@ -16,7 +16,7 @@ NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
 
 def _new_release_events(session):
     rows = session.scalars(select(Event).where(Event.kind == "new_release").order_by(Event.id))
-    return [event_record(session, row) for row in rows]
+    return [event_record(session, row.id) for row in rows]
 
 
 def test_second_estimate_short_line_names_the_advance_estimate(database, advance, second):

@@ -56,7 +56,7 @@ def test_changed_page_is_a_new_vintage_and_a_revision(database, advance):
         kinds = [e.kind for e in s.scalars(select(Event).order_by(Event.id))]
         assert kinds == ["new_release", "revision"]
         rev = s.scalars(select(Event).where(Event.kind == "revision")).one()
-        rendered = event_record(s, rev)
+        rendered = event_record(s, rev.id)
         assert rendered.revisions[0].change == 0.1
         assert rendered.release.figures[0].value == 1.6
 

@@ -23,7 +23,7 @@ T0 = datetime(2026, 7, 30, 12, 30, tzinfo=timezone.utc)
 
 @dataclass
 class Row:
-    """The parts of ``db.queries.FigureRow`` a chart reads."""
+    """The parts of ``db.queries.StatedFigure`` a chart reads."""
 
     figure: FigureRecord
     released_at: datetime | None

@@ -72,7 +72,7 @@ class FakeRunner:
         self.stopped.set()
 
 
-def _with_interrupt(grace: float, crawl, presses: int):  # noqa: ANN001, ANN202
+def _with_interrupt(grace: float, crawl, presses: int):
     """Run ``crawl(runner)`` guarded, sending real SIGINTs to this process meanwhile."""
     outcome: dict = {}
 

@@ -22,7 +22,7 @@ from db.records import (
     FigureRecord,
     ReleaseRecord,
     Revision,
-    ScheduleEvent,
+    ScheduledRelease,
     Subscription,
     SubscriptionFilter,
 )
@@ -126,7 +126,7 @@ def _events() -> dict[str, EventRecord]:
     gdp = _gdp_release()
     created = datetime(2026, 8, 26, 12, 30, 5, tzinfo=UTC)
     third = replace(gdp, title="GDP (Third Estimate), 2nd Quarter 2026", url=GDP_URL + "-third")
-    schedule = ScheduleEvent(
+    schedule = ScheduledRelease(
         "GDP (Third Estimate), Corporate Profits (Revised), 2nd Quarter 2026", "2026Q2",
         datetime(2026, 10, 1, 8, 30, tzinfo=NY), "news",
     )  # fmt: skip

@@ -24,6 +24,10 @@ from notifier.render.formatting import (
         (2.0, "percent_saar", "+2.0%"),
         (-0.5, "percent", "-0.5%"),
         (0.0, "percent", "+0.0%"),
+        (-0.0, "percent", "+0.0%"),  # never "-0.0%"
+        (-0.00001, "percent_saar", "+0.0%"),
+        (-0.04, "percent", "-0.04%"),  # BEA's decimals kept
+        (26.0, "usd_trillions", "$26.0 trillion"),
         (2.7, "percent_yoy", "+2.7%"),
         (3.0, "percent_level", "3.0%"),
         (-88.6, "usd_billions", "-$88.6 billion"),

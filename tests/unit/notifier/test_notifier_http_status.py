@@ -1,34 +1,12 @@
-"""Retry-After parsing and the HTTP status classification shared by Slack and webhooks."""
+"""The HTTP status classification shared by Slack and webhooks."""
 
 from __future__ import annotations
-
-from datetime import datetime, timezone
 
 import httpx
 import pytest
 
-from notifier.channels.http_post import parse_retry_after, raise_for_status
+from notifier.channels.http_post import raise_for_status
 from notifier.errors import PermanentSendError, TransientSendError
-
-NOW = datetime(2026, 9, 3, 12, 30, 0, tzinfo=timezone.utc)
-
-
-@pytest.mark.parametrize(
-    ("header", "expected"),
-    [
-        ("7", 7.0),
-        (" 120 ", 120.0),
-        ("0", 0.0),
-        ("Thu, 03 Sep 2026 12:30:30 GMT", 30.0),
-        ("Thu, 03 Sep 2026 12:00:00 GMT", 0.0),  # already past
-        ("soon", None),
-        ("-5", None),
-        ("", None),
-        (None, None),
-    ],
-)
-def test_parse_retry_after(header, expected):
-    assert parse_retry_after(header, now=NOW) == expected
 
 
 @pytest.mark.parametrize(

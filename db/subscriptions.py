@@ -1,0 +1,97 @@
+"""Stored subscriptions: written and read back as :class:`db.records.Subscription`.
+
+Validation (is the target usable, does the kind exist) is the notifier's; this module
+only keeps what it is given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import SubscriptionRow
+from db.records import FORMAT_FULL, Subscription, SubscriptionFilter
+from db.types import utcnow
+
+
+def _record(row: SubscriptionRow) -> Subscription:
+    data = row.filter or {}
+    return Subscription(
+        id=row.id,
+        kind=row.kind,
+        target=row.target,
+        name=row.name,
+        filter=SubscriptionFilter(
+            indicators=tuple(data.get("indicators", ())),
+            series=tuple(data.get("series", ())),
+            keywords=tuple(data.get("keywords", ())),
+            revisions=bool(data.get("revisions", False)),
+            min_change=data.get("min_change"),
+            schedule_changes=bool(data.get("schedule_changes", False)),
+            source_problems=bool(data.get("source_problems", False)),
+        ),
+        digest=row.digest,
+        secret=row.secret,
+        active=row.active,
+        format=row.format or FORMAT_FULL,
+    )
+
+
+def insert_subscription(
+    session: Session,
+    kind: str,
+    target: str,
+    *,
+    name: str | None = None,
+    filter: SubscriptionFilter | None = None,
+    digest: str | None = None,
+    secret: str | None = None,
+    format: str = FORMAT_FULL,
+) -> Subscription:
+    """Store an (already validated) active subscription; returns it with its id."""
+    row = SubscriptionRow(
+        kind=kind,
+        target=target,
+        name=name,
+        filter=asdict(filter or SubscriptionFilter()),
+        digest=digest,
+        secret=secret,
+        active=True,
+        format=format,
+        created_at=utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    return _record(row)
+
+
+def list_subscriptions(session: Session, active_only: bool = False) -> list[Subscription]:
+    stmt = select(SubscriptionRow).order_by(SubscriptionRow.id)
+    if active_only:
+        stmt = stmt.where(SubscriptionRow.active.is_(True))
+    return [_record(r) for r in session.scalars(stmt)]
+
+
+def get_subscription(session: Session, sub_id: int) -> Subscription | None:
+    row = session.get(SubscriptionRow, sub_id)
+    return _record(row) if row else None
+
+
+def get_subscriptions(session: Session, ids: set[int]) -> list[Subscription]:
+    """Several subscriptions in one query (the delivery loop loads a batch at once)."""
+    if not ids:
+        return []
+    rows = session.scalars(select(SubscriptionRow).where(SubscriptionRow.id.in_(ids)))
+    return [_record(r) for r in rows]
+
+
+def deactivate_subscription(session: Session, sub_id: int) -> bool:
+    """Deactivate (not delete): its delivery history stays readable. False if there is no
+    active subscription ``sub_id``."""
+    row = session.get(SubscriptionRow, sub_id)
+    if row is None or not row.active:
+        return False
+    row.active = False
+    return True
