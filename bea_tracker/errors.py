@@ -35,3 +35,16 @@ class PlotUnavailable(AppError):
 
 class DemoFailed(AppError):
     """A step of the demo did not happen; the message says what was missing."""
+
+
+class FeedUnavailable(AppError):
+    """Backfill: the feed could not be fetched or held no usable items."""
+
+
+class ArchiveUnavailable(AppError):
+    """Backfill: a listing page could not be fetched (or robots.txt forbids it): nothing
+    crawled."""
+
+
+class UrlFileError(AppError, ValueError):
+    """Backfill: a line of a ``--urls`` file is not an http(s) URL."""

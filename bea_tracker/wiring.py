@@ -58,7 +58,7 @@ def scraper_settings(config: AppConfig) -> ScraperSettings:
     )
 
 
-def crawl_settings(policy) -> dict:  # noqa: ANN001 - scraper.fetch.FetchPolicy
+def crawl_settings(policy: FetchPolicy) -> dict:
     """Scrapy settings from the same policy as the client (hosts, schemes, deadline, cap)."""
     from scraper.crawl.settings import crawl_settings as build
 

@@ -7,12 +7,11 @@ import hashlib
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import HttpValidator, ListingCache, Release, ScheduleRow, Snapshot
+from db.models import HttpValidator, ListingCache, Release, Snapshot
 from db.polls import save_validators
 from db.store import KIND_PAGE
 from db.types import utcnow
@@ -28,12 +27,6 @@ class CachedListing:
     etag: str | None
     last_modified: str | None
     body: bytes
-
-
-@dataclass(frozen=True)
-class ScheduledRelease:
-    title: str
-    starts_at: datetime
 
 
 def stored_page_urls(session: Session, urls: Iterable[str]) -> set[str]:
@@ -72,13 +65,3 @@ def save_listing(session: Session, url: str, etag: str | None, last_modified: st
     row.sha256, row.raw_zlib, row.fetched_at = digest, zlib.compress(body, 6), utcnow()
 
 
-def scheduled_between(session: Session, start: datetime, end: datetime) -> list[ScheduledRelease]:
-    """Scheduled releases starting in [start, end), soonest first."""
-    rows = session.execute(
-        select(ScheduleRow.title, ScheduleRow.period, ScheduleRow.starts_at)
-        .where(ScheduleRow.starts_at.is_not(None))
-        .where(ScheduleRow.starts_at >= start, ScheduleRow.starts_at < end)
-        .order_by(ScheduleRow.starts_at)
-    ).all()
-    return [ScheduledRelease(f"{title}, {period}" if period else title, starts_at)
-            for title, period, starts_at in rows]

@@ -29,6 +29,9 @@ any of them without paying for it::
           +-- AlreadyRunning               another daemon holds this database
           +-- PlotUnavailable              the plotting extra is not installed
           +-- DemoFailed                   the offline demo could not finish
+          +-- FeedUnavailable              backfill: the feed cannot be read
+          +-- ArchiveUnavailable           backfill: an archive listing cannot be read
+          +-- UrlFileError (ValueError)    backfill: a bad line in a --urls file
 
 The parsers almost never raise: a bad page, feed or calendar comes back as a record with
 ``problems`` (feedparser's ``bozo`` idea). The daemon catches at the job boundary, logs

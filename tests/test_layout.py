@@ -25,10 +25,6 @@ MAY_IMPORT = {
 # outside db/: reading a database URL (validation, display with the password hidden) and
 # catching SQLAlchemy's errors at the CLI boundary; neither builds a query
 SQLALCHEMY_ALLOWED = {"sqlalchemy.engine.make_url", "sqlalchemy.exc"}
-# files whose rewrite is under way elsewhere; delete the entry with the rewrite
-PENDING = {
-    "bea_tracker/history/backfill.py": "issue 17 moves its queries into db/",
-}
 
 
 def imported_names(source: str, module: str) -> list[tuple[int, str]]:
@@ -75,7 +71,7 @@ def package_files() -> list[Path]:
 
 
 def test_the_packages_follow_the_layout():
-    files = [p for p in package_files() if p.relative_to(ROOT).as_posix() not in PENDING]
+    files = package_files()
     assert len(files) > 100
     wrong = [v for path in files
              for v in violations(path.relative_to(ROOT).as_posix(),

@@ -23,7 +23,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from bea_tracker.errors import ArchiveUnavailable
+from db.records import ScheduledRelease
 from scraper.archive import ArchiveEntry, ArchiveProduct, archive_url, parse_archive
+from scraper.probe import release_title
 
 logger = logging.getLogger(__name__)
 
@@ -33,10 +36,6 @@ LEAD = timedelta(seconds=60)  # a window opening this soon already counts as bus
 #: BEA's default pace for the budget: AutoThrottle's start delay (scraper.crawl.settings);
 #: with one request in flight per host on average it settles near BEA's latency (~0.5 s)
 SECONDS_PER_REQUEST = 0.5
-
-
-class ArchiveUnavailable(Exception):
-    """A listing page could not be fetched (or robots.txt forbids it): nothing crawled."""
 
 
 @dataclass(frozen=True)
@@ -166,11 +165,11 @@ class BurstGate:
         self.reporter, self.interrupt = reporter, interrupt
         self.paused = 0
 
-    def _scheduled(self, now: datetime) -> list[Any]:
-        from db.backfill import scheduled_between
+    def _scheduled(self, now: datetime) -> list[ScheduledRelease]:
+        from db.schedule_store import upcoming_events
 
         with self.database.session() as session:
-            return scheduled_between(session, now - self.after, now + self.before + LEAD)
+            return upcoming_events(session, now - self.after, now + self.before + LEAD)
 
     async def wait(self) -> None:
         noted = None
@@ -181,14 +180,15 @@ class BurstGate:
             if busy is None:
                 return
             release, closes = busy
-            if noted != (release.title, closes):
-                noted = (release.title, closes)
+            title = release_title(release.title, release.period)
+            if noted != (title, closes):
+                noted = (title, closes)
                 self.paused += 1
                 self.reporter.note(
-                    f"pausing: {release.title} is scheduled at "
+                    f"pausing: {title} is scheduled at "
                     f"{release.starts_at.astimezone(timezone.utc):%H:%M:%S} UTC; the backfill "
                     f"waits until its burst window closes ({closes:%H:%M:%S} UTC)")
-                logger.info("backfill paused for the burst window of %s", release.title)
+                logger.info("backfill paused for the burst window of %s", title)
             await asyncio.sleep(min(1.0, max(0.05, (closes - now).total_seconds())))
 
 

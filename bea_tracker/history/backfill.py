@@ -24,6 +24,7 @@ from datetime import date
 from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
+from bea_tracker.errors import FeedUnavailable, UrlFileError
 from db.records import FeedItem
 
 logger = logging.getLogger(__name__)
@@ -32,14 +33,6 @@ ALREADY_STORED = "already stored"
 HOST_NOT_ALLOWED = "host not in bea.allowed_hosts"
 GRACE_SECONDS = 5.0
 _TRAILING_COMMENT = re.compile(r"\s+#.*$")
-
-
-class FeedUnavailable(Exception):
-    """The feed could not be fetched or held no usable items."""
-
-
-class UrlFileError(ValueError):
-    """A line of a ``--urls`` file is not an http(s) URL."""
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ def rows(url: str, sql: str) -> list[tuple]:
         engine.dispose()
 
 
-def odd_feed(bea) -> tuple[bytes, str]:  # noqa: ANN001 - LocalBea
+def odd_feed(bea) -> tuple[bytes, str]:
     """BEA's real feed with a 1,600-character title on its 2nd item and a link too long to
     store (1,200 characters) on its 3rd; returns the body and the long title's link."""
     body = data.rewrite_links(data.load(data.FEED_FILE), bea.base_url)
