@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,7 +20,9 @@ from bea_tracker.cli.output import (
     to_json_text,
     unit_label,
 )
-from db.session import Session
+
+if TYPE_CHECKING:
+    from db.session import Session
 
 EXPORT_COLUMNS = [
     "indicator", "label", "period", "estimate", "value", "unit", "prior_value", "prior_period",
