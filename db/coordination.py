@@ -15,6 +15,7 @@ Each daemon keeps one dedicated connection (outside the pool) on which it
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection
@@ -73,8 +74,8 @@ class Coordinator:
     def wait(self, timeout: float) -> int:
         """Wait up to ``timeout`` s for new-outbox notifications; returns how many came."""
         assert self._conn is not None
-        raw = self._conn.connection.driver_connection
-        return sum(1 for _ in raw.notifies(timeout=timeout, stop_after=1))
+        raw: Any = self._conn.connection.driver_connection  # psycopg's Connection
+        return len(list(raw.notifies(timeout=timeout, stop_after=1)))
 
     def close(self) -> None:
         """End the session (which frees the leader lock at once)."""

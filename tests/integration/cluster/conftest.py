@@ -181,7 +181,7 @@ def baseline(config_for, database) -> None:
 
     config = load_config(config_for(0))
 
-    async def first_poll():  # noqa: ANN202 - PollSummary
+    async def first_poll():
         async with fetch_client(config) as client:
             return await Poller(database, scraper_settings(config), client, None).poll_feed()
 

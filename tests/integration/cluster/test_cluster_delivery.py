@@ -18,7 +18,7 @@ from tests.integration.cluster.conftest import LEADS, wait_until
 URL = "https://www.bea.gov/news/2026/gdp-second-estimate-and-corporate-profits-2nd-quarter-2026"
 
 
-def new_release(database) -> None:  # noqa: ANN001 - Database
+def new_release(database) -> None:
     """One release to alert (real GDP figures), written as a poll would write it."""
     now = datetime.now(timezone.utc)
     record = ReleaseRecord(

@@ -13,7 +13,7 @@ from tests.integration.cluster.conftest import LEADS, wait_until, whole_second
 SUBSCRIBERS = ("desk", "ops", "risk", "wire")
 
 
-def agents(bea, since: int = 0) -> Counter:  # noqa: ANN001 - LocalBea
+def agents(bea, since: int = 0) -> Counter:
     """Requests to the local BEA per User-Agent (= per daemon)."""
     return Counter(r.user_agent for r in bea.log.records()[since:])
 
