@@ -18,7 +18,8 @@ from bea_tracker.history.archive import (
     busy_until,
     walk_listing,
 )
-from db.backfill import CachedListing, ScheduledRelease
+from db.backfill import CachedListing
+from db.records import ScheduledRelease
 from scraper.archive import PRODUCTS, ArchiveLayoutError
 from scraper.robots import robots_allow
 
@@ -118,7 +119,7 @@ def test_budget_counts_listing_pages_and_one_robots_per_chunk():
 
 
 T = datetime(2026, 7, 30, 12, 30, tzinfo=timezone.utc)
-GDP_RELEASE = [ScheduledRelease("GDP (Advance Estimate), 2nd Quarter 2026", T)]
+GDP_RELEASE = [ScheduledRelease("GDP (Advance Estimate)", "2nd Quarter 2026", T)]
 BEFORE, AFTER = timedelta(minutes=1), timedelta(minutes=15)
 
 
