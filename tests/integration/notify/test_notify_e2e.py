@@ -8,7 +8,16 @@ import json
 import re
 from datetime import datetime, timezone
 
+import pytest
+
 from bea_tracker.demo.localbea import synthetic_gdp_release
+from tests.support.backends import BACKENDS
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """These tests run on SQLite and on a real PostgreSQL server."""
+    return request.param
 
 
 def subscribe(tracker, hooks, smtp_addr="economist@example.com") -> dict[str, str]:

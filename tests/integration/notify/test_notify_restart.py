@@ -9,6 +9,7 @@ import subprocess
 import time
 from datetime import datetime, timezone
 
+import pytest
 from conftest import BEA_TRACKER
 from sqlalchemy import func, select
 from test_notify_e2e import publish_and_poll
@@ -18,6 +19,13 @@ from bea_tracker.wiring import digest_due
 from db.models import OutboxRow
 from db.session import Database
 from notifier.matching import match_events
+from tests.support.backends import BACKENDS
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """These tests run on SQLite and on a real PostgreSQL server."""
+    return request.param
 
 
 def test_crash_after_outbox_write_sends_once(tracker, bea, hooks, config_path):
