@@ -176,6 +176,7 @@ class SubscriptionRow(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
     format: Mapped[str] = mapped_column(String(16), default="full", server_default="full")
+    paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Event(Base):

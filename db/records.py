@@ -295,6 +295,7 @@ class Subscription:
     secret: str | None = None  # HMAC key for webhooks
     active: bool = True
     format: str = "full"  # FORMATS: the whole message, or one line
+    paused: bool = False  # paused: no alerts until resumed (removed is active=False)
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ def _record(row: SubscriptionRow) -> Subscription:
         secret=row.secret,
         active=row.active,
         format=row.format or FORMAT_FULL,
+        paused=bool(row.paused),
     )
 
 
@@ -68,10 +69,54 @@ def insert_subscription(
 
 
 def list_subscriptions(session: Session, active_only: bool = False) -> list[Subscription]:
+    """Every subscription, or (``active_only``) those receiving alerts: not removed, not
+    paused."""
     stmt = select(SubscriptionRow).order_by(SubscriptionRow.id)
     if active_only:
-        stmt = stmt.where(SubscriptionRow.active.is_(True))
+        stmt = stmt.where(SubscriptionRow.active.is_(True), SubscriptionRow.paused.is_(False))
     return [_record(r) for r in session.scalars(stmt)]
+
+
+def live_with_target(session: Session, kind: str, target: str) -> list[Subscription]:
+    """The live (not removed) subscriptions of ``kind`` to ``target`` (duplicate checks)."""
+    stmt = select(SubscriptionRow).where(SubscriptionRow.kind == kind,
+                                         SubscriptionRow.target == target,
+                                         SubscriptionRow.active.is_(True))
+    return [_record(r) for r in session.scalars(stmt)]
+
+
+def _live_row(session: Session, sub_id: int) -> SubscriptionRow | None:
+    row = session.get(SubscriptionRow, sub_id)
+    return row if row is not None and row.active else None
+
+
+def update_subscription(session: Session, sub_id: int, *, name: str | None,
+                        filter: SubscriptionFilter, digest: str | None,
+                        format: str) -> Subscription | None:
+    """Store an (already validated) live subscription's new settings; None if none."""
+    row = _live_row(session, sub_id)
+    if row is None:
+        return None
+    row.name, row.filter, row.digest, row.format = name, asdict(filter), digest, format
+    return _record(row)
+
+
+def set_paused(session: Session, sub_id: int, paused: bool) -> Subscription | None:
+    """Pause or resume a live subscription; None if there is none."""
+    row = _live_row(session, sub_id)
+    if row is None:
+        return None
+    row.paused = paused
+    return _record(row)
+
+
+def set_secret(session: Session, sub_id: int, secret: str) -> Subscription | None:
+    """Replace a live subscription's secret; None if there is none."""
+    row = _live_row(session, sub_id)
+    if row is None:
+        return None
+    row.secret = secret
+    return _record(row)
 
 
 def get_subscription(session: Session, sub_id: int) -> Subscription | None:

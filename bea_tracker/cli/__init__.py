@@ -21,6 +21,7 @@ from bea_tracker.cli import (  # noqa: E402, F401 - registers
     poll,
     query,
     run,
+    subscribe,
 )
 from bea_tracker.cli.group import main  # noqa: E402
 

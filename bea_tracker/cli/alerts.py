@@ -142,8 +142,8 @@ def subscribe_list(app: App, fmt: str) -> None:
     table = [r | {"filters": _filters_text(r["filter"])} for r in rows]
     emit(table, fmt, [("id", "ID"), ("kind", "Kind"), ("target", "Target"),
                       ("name", "Name"), ("filters", "Filters"), ("digest", "Digest"),
-                      ("format", "Format"), ("active", "Active")], "Subscriptions",
-         ["id", "kind", "target", "name", "filters", "digest", "format", "active"])
+                      ("format", "Format"), ("state", "State")], "Subscriptions",
+         ["id", "kind", "target", "name", "filters", "digest", "format", "state"])
 
 
 def _filters_text(flt: dict[str, Any]) -> str:
@@ -189,6 +189,8 @@ def subscribe_test(app: App, sub_id: int) -> None:
         latest = latest_release_event(session, now)
     if sub is None:
         fail(f"no subscription {sub_id}", 1)
+    if not sub.active:
+        fail(f"subscription {sub_id} was removed; nothing is sent to it", 1)
     try:
         context = context_factory(app.config, None, alert_charts(app.db))(sub.kind)
         send_test_message(sub, context, now, latest)

@@ -14,11 +14,35 @@ from notifier.validate import mask_url
 logger = logging.getLogger(__name__)
 
 
+#: where Slack's incoming webhooks live (commercial and GovSlack)
+SLACK_HOSTS = ("hooks.slack.com", "hooks.slack-gov.com")
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
 class SlackChannel(HttpUrlChannel):
     kind = "slack"
     option = ChannelOption(
-        "--slack", "URL", "Slack incoming-webhook URL (kept secret, masked when shown)."
+        "--slack", "URL", "Slack incoming-webhook URL, https://hooks.slack.com/services/... "
+        "(kept secret, masked when shown)."
     )
+
+    def check_target(self, target: str) -> str:
+        """An incoming-webhook URL on Slack's own host over https (a loopback URL is
+        accepted too, for local testing and the demo)."""
+        from urllib.parse import urlsplit
+
+        from notifier.errors import InvalidTarget
+
+        url = super().check_target(target)
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        if host in LOOPBACK:
+            return url
+        if host not in SLACK_HOSTS or parts.scheme.lower() != "https":
+            raise InvalidTarget(
+                f"not a Slack incoming-webhook URL: {mask_url(url)} (expected "
+                "https://hooks.slack.com/services/...)")
+        return url
 
     def deliver(
         self,
