@@ -20,6 +20,7 @@ any of them without paying for it::
      +-- NotifierError                   notifier/errors.py: subscriptions and delivery
      |    +-- InvalidTarget (ValueError)   a subscription target or kind is unusable
      |    |    +-- AppriseMissing             an Apprise URL, but the apprise extra is absent
+     |    |    +-- DuplicateSubscription      the same live subscription exists already
      |    +-- SendError                    one delivery attempt failed; ``reason`` says why
      |         +-- TransientSendError         worth retrying (``retry_after`` seconds)
      |         +-- PermanentSendError         retrying cannot help: the row goes dead

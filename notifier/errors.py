@@ -11,7 +11,12 @@ address, missing SMTP settings).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from db.errors import BeaTrackerError
+
+if TYPE_CHECKING:
+    from db.records import Subscription
 
 
 class NotifierError(BeaTrackerError):
@@ -25,6 +30,16 @@ class InvalidTarget(NotifierError, ValueError):
 class AppriseMissing(InvalidTarget):
     """An Apprise URL was given but the apprise extra is not installed; the message says
     how to install it."""
+
+
+class DuplicateSubscription(InvalidTarget):
+    """The same live subscription exists already (it would send every alert twice);
+    ``existing`` is it."""
+
+    def __init__(self, existing: Subscription) -> None:
+        super().__init__(f"the same subscription exists already: {existing.id}"
+                         + (f" ({existing.name})" if existing.name else ""))
+        self.existing = existing
 
 
 class SendError(NotifierError):

@@ -20,7 +20,7 @@ from db.subscriptions import (
     list_subscriptions,
 )
 from notifier.channels import get_channel, mask_target
-from notifier.errors import InvalidTarget
+from notifier.errors import DuplicateSubscription, InvalidTarget
 
 __all__ = [
     "DuplicateSubscription", "add_subscription", "describe", "edit_subscription",
@@ -29,15 +29,6 @@ __all__ = [
 ]
 
 DIGESTS = (None, "daily")
-
-
-class DuplicateSubscription(InvalidTarget):
-    """The same subscription exists already (it would send every alert twice)."""
-
-    def __init__(self, existing: Subscription) -> None:
-        super().__init__(f"the same subscription exists already: {existing.id}"
-                         + (f" ({existing.name})" if existing.name else ""))
-        self.existing = existing
 
 
 def check_filter(flt: SubscriptionFilter) -> SubscriptionFilter:
