@@ -69,8 +69,9 @@ def subscribe_edit(app: App, sub_id: int, name: str | None, indicators: tuple[st
     if current is None or not current.active:
         fail(f"no active subscription {sub_id} (see 'bea-tracker subscribe list')", 1)
     assert current is not None
-    flt = replace(current.filter, **({"indicators": (), "series": (), "keywords": ()}
-                                     if clear_filters else {}))
+    flt = current.filter
+    if clear_filters:
+        flt = replace(flt, indicators=(), series=(), keywords=())
     given: dict[str, Any] = {
         "indicators": _indicators(indicators) if indicators else None,
         "series": series or None, "keywords": keywords or None, "revisions": revisions,

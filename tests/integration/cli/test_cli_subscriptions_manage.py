@@ -61,6 +61,9 @@ def test_edit_changes_what_is_given_and_keeps_the_rest(cli):
     assert clash.exit_code == 2 and "exists already: 1" in clash.stderr
     assert cli("subscribe", "edit", "1", "--min-change", "-0.5").exit_code == 2
     assert cli("subscribe", "edit", "1", "--indicator", "real_gpd").exit_code == 2
+    assert cli("subscribe", "edit", "1", "--clear-filters").exit_code == 0
+    assert listed(cli)[0]["filter"]["indicators"] == []
+    assert listed(cli)[0]["filter"]["revisions"] is True  # not a filter of releases: kept
     missing = cli("subscribe", "edit", "9", "--name", "x")
     assert missing.exit_code == 1 and "no active subscription 9" in missing.stderr
 
