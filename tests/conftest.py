@@ -1,4 +1,5 @@
-"""Fixtures shared by every test: a real SQLite file, a config file, the CLI."""
+"""Fixtures shared by every test: a real SQLite file, a config file, the CLI, and (from
+tests/support/servers.py) the local BEA, SMTP sink and webhook receiver."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner, Result
 
 from db.migrate import upgrade
 from db.session import Database
+from tests.support.cli import CliResult, run_cli
 
-FIXTURES = Path(__file__).parent / "fixtures"
+pytest_plugins = ["tests.support.servers"]
 
 
 @pytest.fixture(scope="session")
@@ -93,16 +94,14 @@ def write_config(tmp_path: Path, db_url: str) -> Callable[..., Path]:
 
 
 @pytest.fixture
-def cli(write_config: Callable[..., Path]) -> Callable[..., Result]:
-    """Run ``bea-tracker --config <test config> ARGS`` in-process; returns click's Result."""
-    from bea_tracker.cli import main
-
+def cli(write_config: Callable[..., Path]) -> Callable[..., CliResult]:
+    """``cli(*args, config=None, input=None, check=False)``: run ``bea-tracker --config
+    <a config with only the test database> ARGS`` (tests/support/cli.py decides in-process
+    or child process)."""
     config_path = write_config()
 
-    def run(*args: str, config: Path | None = None, input: str | None = None) -> Result:
-        return CliRunner().invoke(
-            main, ["--config", str(config or config_path), *args], input=input,
-            catch_exceptions=False,
-        )
+    def run(*args: str, config: Path | None = None, input: str | None = None,
+            check: bool = False) -> CliResult:
+        return run_cli(*args, config=config or config_path, input=input, check=check)
 
     return run

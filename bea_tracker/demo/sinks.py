@@ -23,7 +23,8 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.message import EmailMessage
@@ -99,6 +100,14 @@ class _MailHandler:
     def __init__(self, sink: SmtpSink) -> None:
         self._sink = sink
 
+    async def handle_RCPT(self, server: SMTP, session: Session,  # noqa: N802 (aiosmtpd hook)
+                          envelope: Envelope, address: str, rcpt_options: list[str]) -> str:
+        refusal = self._sink._recipient_refusal(address)
+        if refusal is not None:
+            return refusal
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server: SMTP, session: Session,  # noqa: N802 (aiosmtpd hook)
                           envelope: Envelope) -> str:
         refusal = self._sink._next_refusal()
@@ -139,6 +148,7 @@ class SmtpSink(Service):
         self._tls, self._ssl_context = tls, ssl_context
         self._inbox: _Inbox[ReceivedMail] = _Inbox()
         self._refusals: deque[str] = deque()
+        self._refused_recipients: dict[str, str] = {}
         self._lock = threading.Lock()
         self._controller: Controller | None = None
 
@@ -186,15 +196,29 @@ class SmtpSink(Service):
         with self._lock:
             self._refusals.extend([f"{code} {text}"] * times)
 
+    def refuse_recipient(self, prefix: str, code: int = 550,
+                         text: str = "5.1.1 Recipient address rejected: User unknown") -> None:
+        """Answer RCPT TO for every address starting with ``prefix`` with ``code`` (550 a
+        recipient that does not exist, 451 a mailbox temporarily unavailable), until
+        :meth:`clear`."""
+        with self._lock:
+            self._refused_recipients[prefix] = f"{code} {text}"
+
     def clear(self) -> None:
         """Forget received messages and pending refusals."""
         self._inbox.clear()
         with self._lock:
             self._refusals.clear()
+            self._refused_recipients.clear()
 
     def _next_refusal(self) -> str | None:
         with self._lock:
             return self._refusals.popleft() if self._refusals else None
+
+    def _recipient_refusal(self, address: str) -> str | None:
+        with self._lock:
+            return next((answer for prefix, answer in self._refused_recipients.items()
+                         if address.startswith(prefix)), None)
 
     def _authenticate(self, server: SMTP, session: Session, envelope: Envelope,
                       mechanism: str, auth_data: Any) -> AuthResult:
@@ -269,8 +293,10 @@ class _HookHandler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         name = path.rstrip("/").rsplit("/", 1)[-1] if path.startswith("/hooks/") else ""
         answer = self.server.sink._next_answer(name)
-        if answer.delay and self.server.stopping.wait(answer.delay):
-            return
+        if answer.delay:
+            with self.server.sink._holding():
+                if self.server.stopping.wait(answer.delay):
+                    return
         self.server.sink._inbox.add(HookCall(
             self.command, path, name, {k.lower(): v for k, v in self.headers.items()},
             body, _json_or_none(body), datetime.now(timezone.utc), answer.status,
@@ -317,6 +343,7 @@ class WebhookSink(Service):
         self._keep_alive = keep_alive
         self._inbox: _Inbox[HookCall] = _Inbox()
         self._answers: deque[_Answer] = deque()
+        self._held = 0
         self._lock = threading.Lock()
         self._server: _HookServer | None = None
         self._thread: threading.Thread | None = None
@@ -343,8 +370,9 @@ class WebhookSink(Service):
         return f"http://{self.host}:{self.port}"
 
     def url_for(self, name: str) -> str:
-        """The URL to configure for one webhook subscription: ``/hooks/<name>``."""
-        return f"{self.base_url}/hooks/{name}"
+        """The URL to configure for one webhook subscription: ``/hooks/<name>``; a
+        ``name`` starting with ``/`` is a path taken as is (e.g. Slack's ``/services/...``)."""
+        return self.base_url + (name if name.startswith("/") else f"/hooks/{name}")
 
     @property
     def calls(self) -> list[HookCall]:
@@ -361,16 +389,18 @@ class WebhookSink(Service):
         return self._inbox.wait_for(count, timeout, keep, f"webhook calls ({name or 'any'})")
 
     def respond(self, status: int, *, body: bytes | str = b"", retry_after: int | None = None,
-                delay: float = 0.0, name: str | None = None, times: int = 1) -> None:
+                delay: float = 0.0, name: str | None = None, times: int = 1,
+                headers: dict[str, str] | None = None) -> None:
         """Queue the answer for the next ``times`` calls (to ``name`` only, if given),
-        e.g. ``respond(500)``, ``respond(429, retry_after=1)``, ``respond(400, body=...)``;
-        ``delay`` holds the answer back (a slow receiver). Then 200 "ok" again."""
+        e.g. ``respond(500)``, ``respond(429, retry_after=1)``, ``respond(400, body=...)``,
+        ``respond(308, headers={"Location": ...})``; ``delay`` holds the answer back (a
+        slow receiver). Then 200 "ok" again."""
         raw = body.encode("utf-8") if isinstance(body, str) else body
-        headers = [("Content-Type", "text/plain; charset=utf-8")]
+        answer = [("Content-Type", "text/plain; charset=utf-8"), *(headers or {}).items()]
         if retry_after is not None:
-            headers.append(("Retry-After", str(retry_after)))
+            answer.append(("Retry-After", str(retry_after)))
         with self._lock:
-            self._answers.extend(_Answer(status, raw, headers, delay, name)
+            self._answers.extend(_Answer(status, raw, answer, delay, name)
                                  for _ in range(times))
 
     def clear(self) -> None:
@@ -378,6 +408,22 @@ class WebhookSink(Service):
         self._inbox.clear()
         with self._lock:
             self._answers.clear()
+
+    @property
+    def held(self) -> int:
+        """How many requests have arrived whose answer is being held back (``delay``)."""
+        with self._lock:
+            return self._held
+
+    @contextmanager
+    def _holding(self) -> Iterator[None]:
+        with self._lock:
+            self._held += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._held -= 1
 
     def _next_answer(self, name: str) -> _Answer:
         with self._lock:

@@ -1,24 +1,23 @@
 """The daemon against a local BEA, a local SMTP sink and a webhook receiver.
 
 Each test gets its own servers, database and config; the daemon runs as a subprocess
-(``daemons()`` starts one; every one started is stopped at teardown and its log printed,
-which pytest shows when the test fails).
+(``daemons()`` starts one, tests/support/daemon.py; every one started is stopped at
+teardown and its log printed, which pytest shows when the test fails). ``tracker`` (the
+CLI) comes from tests/integration/conftest.py.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
-import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from daemon_support import BEA_TRACKER, DaemonProcess
 
 from db.records import Subscription, SubscriptionFilter
 from notifier.subscriptions import add_subscription
+from tests.support.daemon import DaemonProcess
 
 # Scaled down from the defaults (5m idle, 1m before, 15m after, 5s burst) so that a
 # release a few seconds ahead is inside its burst window when the daemon starts.
@@ -52,29 +51,6 @@ def config_path(configure) -> Path:
 def db_file(tmp_path: Path, config_path: Path, database) -> Path:
     """The SQLite file the config points at (tests/conftest.py's ``db_url``), migrated."""
     return tmp_path / "bea.db"
-
-
-@pytest.fixture
-def tracker(config_path) -> Callable[..., subprocess.CompletedProcess]:
-    """Run the installed ``bea-tracker`` as a user would, in its own process."""
-
-    def run(*args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess:
-        result = subprocess.run([BEA_TRACKER, "--config", str(config_path), *args],
-                                capture_output=True, text=True, timeout=timeout)
-        if check and result.returncode != 0:
-            raise AssertionError(f"bea-tracker {' '.join(args)} exited {result.returncode}:\n"
-                                 f"{result.stdout}\n{result.stderr}")
-        return result
-
-    return run
-
-
-@pytest.fixture
-def tracker_json(tracker) -> Callable[..., Any]:
-    def run(*args: str) -> Any:
-        return json.loads(tracker(*args).stdout)
-
-    return run
 
 
 @pytest.fixture

@@ -6,11 +6,9 @@ BEA's feed lags its pages by about 90 s (an 8:30 release's feed carried Last-Mod
 
 from __future__ import annotations
 
-import time
-
-from daemon_support import parse_time, query, wait_until, whole_second
-
 from bea_tracker.demo.localbea import synthetic_gdp_release
+from tests.support.daemon import parse_time, query, wait_for_heartbeat, whole_second
+from tests.support.waiting import wait_until
 
 FEED_LAG = 15  # seconds; BEA's real lag is ~90 s
 
@@ -40,7 +38,7 @@ def test_page_alert_beats_the_feed_and_the_feed_item_lands_on_the_same_release(
     url = bea.url(release.path)
     wait_until(lambda: vintage_kinds(db_file, url) == {"page", "feed_item"},
                FEED_LAG + 45, "the feed item to land on the release", daemon)
-    time.sleep(2)  # the delivery loop had its chance to (wrongly) alert again
+    wait_for_heartbeat(db_file, daemon)  # the delivery loop had its chance to (wrongly) alert again
     assert len(hooks.calls) == 1 and len(smtp.messages) == 1
     assert query(db_file, "SELECT count(*) FROM releases WHERE title = ?",
                  release.title) == [(1,)]
@@ -81,7 +79,8 @@ def test_release_whose_predicted_url_404s_is_alerted_from_the_feed(
     probes = bea.log.records(predicted)
     assert probes and {r.status for r in probes} == {404}
 
-    time.sleep(3)  # burst ticks go on only until the release is seen: still one alert each
+    wait_for_heartbeat(db_file, daemon)  # burst ticks go on only until the release is seen:
+    # still one alert each
     assert len(hooks.calls) == 1 and len(smtp.messages) == 1
     assert all(r.at < hook.received_at for r in bea.log.records(predicted))
     shown = tracker_json("show", bea.url(release.path), "--json")

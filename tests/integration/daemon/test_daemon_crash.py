@@ -20,9 +20,9 @@ import time
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
 
-from daemon_support import query, wait_until, whole_second
-
 from bea_tracker.demo.localbea import synthetic_gdp_release
+from tests.support.daemon import query, whole_second
+from tests.support.waiting import wait_until
 
 RUNS = 20
 SEED = 20261125

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from daemon_support import BEA_TRACKER, parse_time, query, wait_until, whole_second
 
 from bea_tracker.demo.localbea import synthetic_gdp_release
+from tests.support.cli import run_cli
+from tests.support.daemon import parse_time, query, whole_second
+from tests.support.waiting import wait_until
 
 
 @pytest.fixture
@@ -110,8 +111,7 @@ def test_sigterm_during_a_hanging_send_exits_0_within_10_s_and_the_alert_is_retr
 def test_second_instance_on_the_same_database_exits_2(config_path, daemons):
     first = daemons()
     first.wait_started()
-    second = subprocess.run([BEA_TRACKER, "--config", str(config_path), "run"],
-                            capture_output=True, text=True, timeout=60)
+    second = run_cli("run", config=config_path, timeout=60)
     assert second.returncode == 2
     message = second.stderr.strip().splitlines()[-1]
     assert "another bea-tracker daemon is running on this database" in message

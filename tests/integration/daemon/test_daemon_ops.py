@@ -4,14 +4,16 @@ ISO 8601 UTC times, SIGTERM during start-up, settings from the environment."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import httpx
 import yaml
-from daemon_support import BEA_TRACKER, wait_until
+
+from tests.support.cli import child_env, run_cli
+from tests.support.waiting import wait_until
 
 SERVING = re.compile(r"serving /healthz, /metrics on (http://127\.0\.0\.1:\d+/)")
 
@@ -73,11 +75,8 @@ def test_sigterm_while_starting_exits_0(configure, daemons):
 
 
 def test_any_setting_from_the_environment(config_path, database):
-    env = {**os.environ, "BEA_TRACKER_HTTP_LISTEN": "localhost",
-           "BEA_TRACKER_POLLING_BURST_INTERVAL": "1h30m"}
-    env.pop("BEA_TRACKER_CONFIG", None)
-    bad = subprocess.run([BEA_TRACKER, "--config", str(config_path), "status"], env=env,
-                         capture_output=True, text=True, timeout=60)
+    env = {"BEA_TRACKER_HTTP_LISTEN": "localhost", "BEA_TRACKER_POLLING_BURST_INTERVAL": "1h30m"}
+    bad = run_cli("status", config=config_path, env=env, own_process=True, timeout=60)
     assert bad.returncode == 2
     assert bad.stderr.strip() == ("error: BEA_TRACKER_HTTP_LISTEN: http.listen: expected "
                                   "HOST:PORT such as 127.0.0.1:8089, got 'localhost'")
@@ -89,8 +88,8 @@ def test_sigterm_handler_is_in_place_before_the_heavy_imports():
     code = ("import sys, signal; sys.argv[0] = 'bea-tracker'; import bea_tracker.cli; "
             "from bea_tracker import signals; "
             "print(signal.getsignal(signal.SIGTERM) is signals._on_sigterm)")
-    done = subprocess.run([BEA_TRACKER.replace("bea-tracker", "python"), "-c", code],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, env=child_env())
     assert done.stdout.strip() == "True", done.stderr
     import bea_tracker.cli
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
-from daemon_support import parse_time, query, whole_second
-
 from bea_tracker.demo.localbea import synthetic_gdp_release
+from tests.support.daemon import parse_time, query, wait_for_heartbeat, whole_second
 
 BURST_AFTER = timedelta(seconds=60)  # conftest.FAST_POLLING
 
@@ -32,7 +30,7 @@ def test_scheduled_release_is_alerted_in_its_burst_window_once_per_subscriber(
     assert "GDP" in mail.message["Subject"]
 
     # a few more burst ticks and polls: nothing arrives twice
-    time.sleep(3)
+    wait_for_heartbeat(db_file, daemon)
     assert len(hooks.calls) == 1 and len(smtp.messages) == 1
     assert query(db_file, "SELECT status, count(*) FROM outbox GROUP BY status") == [("sent", 2)]
 

@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-BEA_TRACKER = str(Path(sys.executable).with_name("bea-tracker"))
-ENV = {k: v for k, v in os.environ.items() if not k.startswith("BEA_")} | {"COLUMNS": "130"}
+from tests.support.cli import CliResult, run_cli
 
 
-def run_demo(*args: str) -> tuple[subprocess.CompletedProcess, float]:
+def run_demo(*args: str) -> tuple[CliResult, float]:
     started = time.monotonic()
-    result = subprocess.run([BEA_TRACKER, "demo", *args], capture_output=True, text=True,
-                            timeout=120, env=ENV)
+    result = run_cli("demo", *args, timeout=120, env={"COLUMNS": "130"})
     return result, time.monotonic() - started
 
 
@@ -85,7 +80,7 @@ def assert_nothing_left(output: str, workdir: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_run() -> tuple[subprocess.CompletedProcess, float]:
+def demo_run() -> tuple[CliResult, float]:
     return run_demo()
 
 
@@ -151,14 +146,12 @@ def test_demo_keep_leaves_a_database_the_cli_can_query():
     try:
         assert_nothing_left(out, workdir)
         assert (Path(workdir) / "bea.db").is_file()
-        latest = subprocess.run([BEA_TRACKER, "--config", config, "latest", "--indicator",
-                                 "pce_price_index", "--json"], capture_output=True, text=True,
-                                timeout=60, check=True)
+        latest = run_cli("latest", "--indicator", "pce_price_index", "--json", config=config,
+                         own_process=True, timeout=60, check=True)
         assert [(r["period"], r["value"]) for r in json.loads(latest.stdout)] == \
             [("2026Q2", 5.1)]
-        rows = json.loads(subprocess.run(
-            [BEA_TRACKER, "--config", config, "deliveries", "--json"], capture_output=True,
-            text=True, timeout=60, check=True).stdout)
+        rows = json.loads(run_cli("deliveries", "--json", config=config, own_process=True,
+                                  timeout=60, check=True).stdout)
         assert sorted((r["kind"], r["status"]) for r in rows) == \
             [("email", "sent"), ("slack", "sent"), ("webhook", "sent")]
     finally:

@@ -3,12 +3,8 @@
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
-import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -19,20 +15,12 @@ from sqlalchemy import func, select
 from bea_tracker.demo.localbea import LocalBea, data
 from db.models import Event, Release, Snapshot
 from db.session import Database
+from tests.support.cli import CliResult, run_cli, start_cli
 
-BEA_TRACKER = Path(sys.executable).with_name("bea-tracker")
 RUN_BOUND = 120.0  # seconds: an upper bound for one backfill, never a speed expectation
 
 
-@dataclass
-class Run:
-    code: int
-    stdout: str
-    stderr: str
-
-    def summary(self) -> dict[str, Any]:
-        """The ``--json`` summary printed on stdout."""
-        return json.loads(self.stdout)
+Run = CliResult  # one finished ``bea-tracker backfill --json``; ``json()`` its summary
 
 
 class Backfiller:
@@ -44,21 +32,13 @@ class Backfiller:
         self.config = config
         self.workdir = workdir
 
-    def argv(self, *args: str) -> list[str]:
-        return [str(BEA_TRACKER), "--config", str(self.config), "backfill", "--json", *args]
-
-    def env(self) -> dict[str, str]:
-        return {k: v for k, v in os.environ.items() if k != "BEA_TRACKER_CONFIG"}
-
     def run(self, *args: str) -> Run:
-        done = subprocess.run(self.argv(*args), capture_output=True, text=True,
-                              timeout=RUN_BOUND, cwd=self.workdir, env=self.env())
-        return Run(done.returncode, done.stdout, done.stderr)
+        return run_cli("backfill", "--json", *args, config=self.config, timeout=RUN_BOUND,
+                       cwd=self.workdir)
 
     def start(self, *args: str) -> subprocess.Popen[str]:
-        return subprocess.Popen(self.argv(*args), stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, cwd=self.workdir,
-                                env=self.env())
+        return start_cli("backfill", "--json", *args, config=self.config, cwd=self.workdir,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     def url_file(self, *lines: str, name: str = "urls.txt") -> str:
         path = self.workdir / name

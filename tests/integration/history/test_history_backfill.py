@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import signal
 import sqlite3
-import time
 
 import pytest
 
 from bea_tracker.demo.localbea import data
+from tests.support.waiting import wait_until
 
 PIO_JUNE_PATH = "/news/2026/personal-income-and-outlays-june-2026"  # in the feed, not served
 REAL_PAGES = (data.GDP_ADVANCE_PATH, data.PIO_PATH, data.ITA_PATH)
@@ -32,7 +32,7 @@ def test_failures_are_counted_and_the_rest_stored(backfiller):
                          "--urls", urls)
 
     assert run.code == 0, run.stderr
-    summary = run.summary()
+    summary = run.json()
     assert summary["selected"] == 2 and summary["from_file"] == 3
     assert summary["to_fetch"] == 4
     assert _urls(summary, "stored") == {bea.url(data.PIO_PATH), bea.url(data.GDP_ADVANCE_PATH)}
@@ -81,26 +81,18 @@ def test_a_second_run_fetches_nothing_new(backfiller):
     bea = backfiller.bea
     urls = backfiller.url_file(*REAL_PAGES)
     first = backfiller.run("--limit", "0", "--urls", urls)
-    assert first.code == 0 and len(first.summary()["stored"]) == 3
+    assert first.code == 0 and len(first.json()["stored"]) == 3
     bea.log.clear()
 
     second = backfiller.run("--limit", "0", "--urls", urls)
 
     assert second.code == 0, second.stderr
-    summary = second.summary()
+    summary = second.json()
     assert summary["to_fetch"] == 0 and summary["stored"] == []
     assert {s["reason"] for s in summary["skipped"]} == {"already stored"}
     assert _urls(summary, "skipped") == {bea.url(p) for p in REAL_PAGES}
     assert [r.path for r in bea.log.records()] == [data.FEED_PATH]  # the feed, nothing else
     assert backfiller.page_snapshots() == {bea.url(p): 1 for p in REAL_PAGES}
-
-
-def _wait(check, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            pytest.fail(f"condition not met within {timeout} s")
-        time.sleep(0.05)
 
 
 def test_an_interrupted_run_resumes(backfiller):
@@ -110,7 +102,8 @@ def test_an_interrupted_run_resumes(backfiller):
     urls = backfiller.url_file(*REAL_PAGES)
     child = backfiller.start("--limit", "0", "--urls", urls)
     try:
-        _wait(lambda: len(backfiller.page_snapshots()) == 2 and bea.log.in_flight == 1)
+        wait_until(lambda: len(backfiller.page_snapshots()) == 2 and bea.log.in_flight == 1,
+                   60, "two pages stored and the third in flight")
         child.send_signal(signal.SIGINT)
         stdout, stderr = child.communicate(timeout=60)
     finally:
@@ -126,7 +119,7 @@ def test_an_interrupted_run_resumes(backfiller):
     again = backfiller.run("--limit", "0", "--urls", urls)
 
     assert again.code == 0, again.stderr
-    assert _urls(again.summary(), "stored") == {bea.url(data.GDP_ADVANCE_PATH)}
+    assert _urls(again.json(), "stored") == {bea.url(data.GDP_ADVANCE_PATH)}
     assert backfiller.page_snapshots() == {bea.url(p): 1 for p in REAL_PAGES}
     for path in (data.PIO_PATH, data.ITA_PATH):
         assert bea.log.count(path) == 1  # stored in the first run, not fetched again

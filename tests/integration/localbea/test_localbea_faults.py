@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from bea_tracker.demo.localbea import data
+from tests.support.waiting import wait_until
 
 
 def test_500_then_200(bea, client):
@@ -59,7 +60,7 @@ def test_slow_response_still_arrives_for_a_patient_client(bea, client):
     assert ET.fromstring(response.content).find("channel") is not None
 
 
-def test_stop_cuts_a_pending_delay_short(wait_until):
+def test_stop_cuts_a_pending_delay_short():
     from bea_tracker.demo.localbea import LocalBea
 
     server = LocalBea().start()

@@ -88,7 +88,7 @@ def test_feed_gains_item_on_top_after_delay(bea, client):
     assert parsed.feed.published_parsed == top.published_parsed
 
 
-def test_publication_times_are_exact_in_real_time(bea, client, wait_until):
+def test_publication_times_are_exact_in_real_time(bea, client):
     """Page at T, feed at T + 1.5 s; checked from each fetch's own time window, so a
     slow machine cannot make it flaky."""
     at = _now() + timedelta(seconds=1)

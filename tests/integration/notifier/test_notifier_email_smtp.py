@@ -20,11 +20,11 @@ def _context(sink, **kw) -> DeliveryContext:
     return DeliveryContext(settings=SmtpSettings(sink.host, sink.port, from_addr, timeout=5, **kw))
 
 
-def test_alert_arrives_with_both_parts(smtp_sink, make_sub, script_event):
+def test_alert_arrives_with_both_parts(smtp, make_sub, script_event):
     sub = make_sub("email", "alice@example.org")
-    get_channel("email").deliver(sub, [script_event], 42, _context(smtp_sink))
+    get_channel("email").deliver(sub, [script_event], 42, _context(smtp))
 
-    (received,) = smtp_sink.handler.received
+    (received,) = smtp.messages
     assert received.rcpt_tos == ["alice@example.org"]
     assert received.mail_from == "alerts@bea-tracker.example.org"
     msg = received.message
@@ -41,18 +41,18 @@ def test_alert_arrives_with_both_parts(smtp_sink, make_sub, script_event):
     assert "GDP &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; Profits" in html
 
 
-def test_a_retry_is_the_same_message(smtp_sink, make_sub, gdp_event):
+def test_a_retry_is_the_same_message(smtp, make_sub, gdp_event):
     sub = make_sub("email", "alice@example.org")
     for _ in range(2):
-        get_channel("email").deliver(sub, [gdp_event], 43, _context(smtp_sink))
-    first, second = smtp_sink.handler.received
+        get_channel("email").deliver(sub, [gdp_event], 43, _context(smtp))
+    first, second = smtp.messages
     assert first.message["Message-ID"] == second.message["Message-ID"]
 
 
-def test_digest_subscription_gets_one_message(smtp_sink, make_sub, gdp_event, trade_event):
+def test_digest_subscription_gets_one_message(smtp, make_sub, gdp_event, trade_event):
     sub = make_sub("email", "bob@example.org", digest="daily")
-    get_channel("email").deliver(sub, [trade_event, gdp_event], 44, _context(smtp_sink))
-    (received,) = smtp_sink.handler.received
+    get_channel("email").deliver(sub, [trade_event, gdp_event], 44, _context(smtp))
+    (received,) = smtp.messages
     assert received.message["Subject"] == (
         "BEA daily digest, 2026-09-03: 2 updates (GDP Q2 2026 (second) +1.5% and 1 more)"
     )
@@ -69,44 +69,46 @@ def test_smtp_down_is_transient(make_sub, gdp_event, closed_port):
         )
 
 
-def test_rejected_recipient_is_permanent(smtp_sink, make_sub, gdp_event):
+def test_rejected_recipient_is_permanent(smtp, make_sub, gdp_event):
+    smtp.refuse_recipient("nobody@", 550, "5.1.1 Recipient address rejected: User unknown")
     sub = make_sub("email", "nobody@example.org")
     with pytest.raises(PermanentSendError) as info:
-        get_channel("email").deliver(sub, [gdp_event], 46, _context(smtp_sink))
+        get_channel("email").deliver(sub, [gdp_event], 46, _context(smtp))
     assert "550" in info.value.reason and "User unknown" in info.value.reason
-    assert smtp_sink.handler.received == []
+    assert smtp.messages == []
 
 
-def test_temporarily_refused_recipient_is_transient(smtp_sink, make_sub, gdp_event):
+def test_temporarily_refused_recipient_is_transient(smtp, make_sub, gdp_event):
+    smtp.refuse_recipient("later@", 451, "4.3.0 Mailbox temporarily unavailable")
     sub = make_sub("email", "later@example.org")
     with pytest.raises(TransientSendError, match="451"):
-        get_channel("email").deliver(sub, [gdp_event], 47, _context(smtp_sink))
+        get_channel("email").deliver(sub, [gdp_event], 47, _context(smtp))
 
 
 def test_login_and_the_password_never_logged(
-    smtp_auth_sink, smtp_credentials, make_sub, gdp_event, caplog
+    smtp, smtp_credentials, make_sub, gdp_event, caplog
 ):
     user, password = smtp_credentials
     caplog.set_level(logging.DEBUG)
-    ctx = _context(smtp_auth_sink, username=user, password=password)
+    ctx = _context(smtp, username=user, password=password)
     get_channel("email").deliver(make_sub("email", "alice@example.org"), [gdp_event], 48, ctx)
-    assert smtp_auth_sink.handler.logins == [user]
-    assert len(smtp_auth_sink.handler.received) == 1
+    assert [m.login for m in smtp.messages] == [user]
+    assert len(smtp.messages) == 1
     assert password not in caplog.text
     assert password not in repr(ctx)
 
 
-def test_wrong_password_is_transient_and_not_echoed(smtp_auth_sink, make_sub, gdp_event):
-    ctx = _context(smtp_auth_sink, username="bea-tracker", password="wrong-password")
+def test_wrong_password_is_transient_and_not_echoed(smtp, make_sub, gdp_event):
+    ctx = _context(smtp, username="bea-tracker", password="wrong-password")
     with pytest.raises(TransientSendError, match="login as 'bea-tracker' failed") as info:
         get_channel("email").deliver(make_sub("email", "alice@example.org"), [gdp_event], 49, ctx)
     assert "wrong-password" not in str(info.value)
 
 
-def test_invalid_address_is_permanent(smtp_sink, make_sub, gdp_event):
+def test_invalid_address_is_permanent(smtp, make_sub, gdp_event):
     with pytest.raises(PermanentSendError, match="not a valid e-mail address"):
         get_channel("email").deliver(
-            make_sub("email", "alice-at-example.org"), [gdp_event], 50, _context(smtp_sink)
+            make_sub("email", "alice-at-example.org"), [gdp_event], 50, _context(smtp)
         )
 
 
@@ -117,12 +119,12 @@ def test_missing_smtp_settings_is_permanent(make_sub, gdp_event):
         )
 
 
-def test_test_message_goes_through_the_real_channel(smtp_sink, make_sub):
+def test_test_message_goes_through_the_real_channel(smtp, make_sub):
     sub = make_sub("email", "alice@example.org", name="GDP watchers")
     now = datetime(2026, 9, 3, 13, 0, tzinfo=timezone.utc)
-    send_test_message(sub, _context(smtp_sink), now)
-    send_test_message(sub, _context(smtp_sink), now)
-    first, second = smtp_sink.handler.received
+    send_test_message(sub, _context(smtp), now)
+    send_test_message(sub, _context(smtp), now)
+    first, second = smtp.messages
     assert first.message["Subject"] == "BEA: Test alert from bea-tracker"
     assert "subscription 7 (GDP watchers)" in first.message.get_body(("plain",)).get_content()
     assert first.message["Message-ID"] != second.message["Message-ID"]

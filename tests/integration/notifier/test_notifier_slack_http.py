@@ -1,4 +1,4 @@
-"""Slack alerts to a real HTTP receiver standing in for hooks.slack.com."""
+"""Slack alerts to a real HTTP hooks standing in for hooks.slack.com."""
 
 from __future__ import annotations
 
@@ -12,20 +12,21 @@ from notifier.errors import PermanentSendError, TransientSendError
 from notifier.settings import DeliveryContext
 
 PATH = "/services/T0AAAAAAA/B0BBBBBBB/xoxSecretSlackToken"
+RECEIVER_LOG = "bea_tracker.demo.sinks"  # the receiver's own log, which shows the path
 
 
-def _sub(make_sub, receiver, **kw):
-    return make_sub("slack", receiver.url_for(PATH), **kw)
+def _sub(make_sub, hooks, **kw):
+    return make_sub("slack", hooks.url_for(PATH), **kw)
 
 
-def test_block_kit_message(receiver, make_sub, gdp_event, caplog):
+def test_block_kit_message(hooks, make_sub, gdp_event, caplog):
     caplog.set_level(logging.DEBUG)
-    receiver.expect_oneshot_request(PATH, method="POST").respond_with_data("ok")
-    get_channel("slack").deliver(_sub(make_sub, receiver), [gdp_event], 42, DeliveryContext())
+    get_channel("slack").deliver(_sub(make_sub, hooks), [gdp_event], 42, DeliveryContext())
 
-    request, _ = receiver.log[0]
-    assert request.headers["Content-Type"] == "application/json"
-    body = json.loads(request.get_data())
+    request = hooks.calls[0]
+    assert (request.method, request.path) == ("POST", PATH)
+    assert request.headers["content-type"] == "application/json"
+    body = json.loads(request.body)
     assert body["text"] == "BEA: GDP Q2 2026 (second) +1.5%"
     kinds = [b["type"] for b in body["blocks"]]
     assert kinds == ["header", "section", "section", "actions"]
@@ -34,16 +35,15 @@ def test_block_kit_message(receiver, make_sub, gdp_event, caplog):
     assert fields[0]["text"] == "*Real GDP*\n+1.5%  (Q2 2026, second estimate)"
     button = body["blocks"][3]["elements"][0]
     assert button["url"] == gdp_event.release.url
-    ours = [r for r in caplog.records if not r.name.startswith("werkzeug")]  # the receiver's
+    ours = [r for r in caplog.records if r.name != RECEIVER_LOG]
     assert any(r.name.startswith("notifier") for r in ours)
     assert all("xoxSecretSlackToken" not in r.getMessage() for r in ours)
 
 
-def test_digest_message(receiver, make_sub, gdp_event, trade_event):
-    receiver.expect_oneshot_request(PATH).respond_with_data("ok")
-    sub = _sub(make_sub, receiver, digest="daily")
+def test_digest_message(hooks, make_sub, gdp_event, trade_event):
+    sub = _sub(make_sub, hooks, digest="daily")
     get_channel("slack").deliver(sub, [gdp_event, trade_event], 43, DeliveryContext())
-    body = json.loads(receiver.log[0][0].get_data())
+    body = json.loads(hooks.calls[0].body)
     assert body["text"].startswith("BEA daily digest")
     sections = [b["text"]["text"] for b in body["blocks"] if b["type"] == "section"]
     assert len(sections) == 2 and "-$88.6 billion" in sections[1]
@@ -59,11 +59,11 @@ def test_digest_message(receiver, make_sub, gdp_event, trade_event):
         (429, "rate_limited", TransientSendError, 7.0),
     ],
 )
-def test_slack_errors(receiver, make_sub, gdp_event, status, text, error, retry_after):
+def test_slack_errors(hooks, make_sub, gdp_event, status, text, error, retry_after):
     headers = {"Retry-After": "7"} if status == 429 else {}
-    receiver.expect_oneshot_request(PATH).respond_with_data(text, status=status, headers=headers)
+    hooks.respond(status, body=text, headers=headers)
     with pytest.raises(error) as info:
-        get_channel("slack").deliver(_sub(make_sub, receiver), [gdp_event], 44, DeliveryContext())
+        get_channel("slack").deliver(_sub(make_sub, hooks), [gdp_event], 44, DeliveryContext())
     assert text in info.value.reason
     assert "xoxSecretSlackToken" not in str(info.value)
     assert getattr(info.value, "retry_after", None) == retry_after

@@ -1,4 +1,4 @@
-"""Webhook alerts to a real HTTP receiver on 127.0.0.1: payload, signature, failures."""
+"""Webhook alerts to a real HTTP hooks on 127.0.0.1: payload, signature, failures."""
 
 from __future__ import annotations
 
@@ -11,37 +11,39 @@ from email.utils import formatdate
 
 import httpx
 import pytest
-from werkzeug import Request, Response
 
+from bea_tracker.demo.sinks import HookCall
 from notifier.channels import get_channel
 from notifier.errors import PermanentSendError, TransientSendError
 from notifier.settings import DEFAULT_USER_AGENT, DeliveryContext
 
 SECRET = "whsec-3f1c0d9a8b7e"
 PATH = "/hooks/bea/8c1d-secret-token"
+RECEIVER_LOG = "bea_tracker.demo.sinks"  # the receiver's own log, which shows the path
 
 
-def _sub(make_sub, receiver, secret=SECRET, **kw):
-    return make_sub("webhook", receiver.url_for(PATH), secret=secret, **kw)
+def _sub(make_sub, hooks, secret=SECRET, **kw):
+    return make_sub("webhook", hooks.url_for(PATH), secret=secret, **kw)
 
 
-def _verify(request: Request, secret: str) -> bool:
-    expected = "sha256=" + hmac.new(secret.encode(), request.get_data(), hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, request.headers.get("X-BEA-Tracker-Signature", ""))
+def _verify(call: HookCall, secret: str) -> bool:
+    expected = "sha256=" + hmac.new(secret.encode(), call.body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, call.headers.get("x-bea-tracker-signature", ""))
 
 
-def test_payload_headers_and_signature(receiver, make_sub, gdp_event):
-    receiver.expect_oneshot_request(PATH, method="POST").respond_with_data("", status=204)
-    get_channel("webhook").deliver(_sub(make_sub, receiver), [gdp_event], 42, DeliveryContext())
+def test_payload_headers_and_signature(hooks, make_sub, gdp_event):
+    hooks.respond(204)
+    get_channel("webhook").deliver(_sub(make_sub, hooks), [gdp_event], 42, DeliveryContext())
 
-    (request, _response) = receiver.log[0]
+    request = hooks.calls[0]
+    assert (request.method, request.path) == ("POST", PATH)
     assert _verify(request, SECRET)
     assert not _verify(request, "another-secret")
-    assert request.headers["Idempotency-Key"] == "42"
-    assert request.headers["User-Agent"] == DEFAULT_USER_AGENT
-    assert request.headers["Content-Type"] == "application/json"
-    assert request.headers["X-BEA-Tracker-Event"] == "new_release"
-    body = json.loads(request.get_data())
+    assert request.headers["idempotency-key"] == "42"
+    assert request.headers["user-agent"] == DEFAULT_USER_AGENT
+    assert request.headers["content-type"] == "application/json"
+    assert request.headers["x-bea-tracker-event"] == "new_release"
+    body = json.loads(request.body)
     assert set(body) == {"schema", "outbox_id", "kind", "digest", "events"}
     assert body["schema"] == "bea-tracker.alert/1"
     assert (body["outbox_id"], body["kind"], body["digest"]) == (42, "new_release", False)
@@ -54,112 +56,98 @@ def test_payload_headers_and_signature(receiver, make_sub, gdp_event):
     assert release["figures"][0]["unit"] == "percent_saar"
 
 
-def test_retry_sends_identical_bytes(receiver, make_sub, gdp_event):
-    receiver.expect_request(PATH, method="POST").respond_with_data("ok")
-    sub = _sub(make_sub, receiver)
+def test_retry_sends_identical_bytes(hooks, make_sub, gdp_event):
+    sub = _sub(make_sub, hooks)
     for _ in range(2):
         get_channel("webhook").deliver(sub, [gdp_event], 43, DeliveryContext())
-    first, second = (req for req, _ in receiver.log)
-    assert first.get_data() == second.get_data()
-    assert first.headers["X-BEA-Tracker-Signature"] == second.headers["X-BEA-Tracker-Signature"]
-    assert first.headers["Idempotency-Key"] == second.headers["Idempotency-Key"] == "43"
+    first, second = hooks.calls
+    assert first.body == second.body
+    assert first.headers["x-bea-tracker-signature"] == second.headers["x-bea-tracker-signature"]
+    assert first.headers["idempotency-key"] == second.headers["idempotency-key"] == "43"
 
 
-def test_digest_lists_all_events(receiver, make_sub, gdp_event, trade_event):
-    receiver.expect_oneshot_request(PATH).respond_with_data("ok")
-    sub = _sub(make_sub, receiver, digest="daily")
+def test_digest_lists_all_events(hooks, make_sub, gdp_event, trade_event):
+    sub = _sub(make_sub, hooks, digest="daily")
     get_channel("webhook").deliver(sub, [trade_event, gdp_event], 44, DeliveryContext())
-    request, _ = receiver.log[0]
-    body = json.loads(request.get_data())
-    assert body["kind"] == "digest" and request.headers["X-BEA-Tracker-Event"] == "digest"
+    request = hooks.calls[0]
+    body = json.loads(request.body)
+    assert body["kind"] == "digest" and request.headers["x-bea-tracker-event"] == "digest"
     assert [e["id"] for e in body["events"]] == [gdp_event.id, trade_event.id]
     assert body["events"][1]["release"]["figures"][0]["value"] == -88.6
 
 
-def test_shared_transport_from_the_context(receiver, make_sub, gdp_event):
-    receiver.expect_request(PATH).respond_with_data("ok")
+def test_shared_transport_from_the_context(hooks, make_sub, gdp_event):
     with httpx.HTTPTransport() as transport:
         ctx = DeliveryContext(http_transport=transport, timeout=5)
         for outbox_id in (1, 2, 3):
-            get_channel("webhook").deliver(_sub(make_sub, receiver), [gdp_event], outbox_id, ctx)
-    assert [r.headers["Idempotency-Key"] for r, _ in receiver.log] == ["1", "2", "3"]
+            get_channel("webhook").deliver(_sub(make_sub, hooks), [gdp_event], outbox_id, ctx)
+    assert [r.headers["idempotency-key"] for r in hooks.calls] == ["1", "2", "3"]
 
 
-def test_unsigned_without_a_secret(receiver, make_sub, gdp_event):
-    receiver.expect_oneshot_request(PATH).respond_with_data("ok")
+def test_unsigned_without_a_secret(hooks, make_sub, gdp_event):
     get_channel("webhook").deliver(
-        _sub(make_sub, receiver, secret=None), [gdp_event], 45, DeliveryContext()
+        _sub(make_sub, hooks, secret=None), [gdp_event], 45, DeliveryContext()
     )
-    request, _ = receiver.log[0]
-    assert "X-BEA-Tracker-Signature" not in request.headers
+    request = hooks.calls[0]
+    assert "x-bea-tracker-signature" not in request.headers
 
 
-def test_test_send_gets_a_fresh_idempotency_key(receiver, make_sub, gdp_event):
-    receiver.expect_request(PATH).respond_with_data("ok")
+def test_test_send_gets_a_fresh_idempotency_key(hooks, make_sub, gdp_event):
     for _ in range(2):
         get_channel("webhook").deliver(
-            _sub(make_sub, receiver), [gdp_event], None, DeliveryContext()
+            _sub(make_sub, hooks), [gdp_event], None, DeliveryContext()
         )
-    keys = [r.headers["Idempotency-Key"] for r, _ in receiver.log]
+    keys = [r.headers["idempotency-key"] for r in hooks.calls]
     assert keys[0].startswith("test-") and keys[0] != keys[1]
 
 
-def test_server_error_is_transient(receiver, make_sub, gdp_event):
-    receiver.expect_oneshot_request(PATH).respond_with_data("boom", status=500)
+def test_server_error_is_transient(hooks, make_sub, gdp_event):
+    hooks.respond(500, body="boom")
     with pytest.raises(TransientSendError) as info:
-        get_channel("webhook").deliver(_sub(make_sub, receiver), [gdp_event], 46, DeliveryContext())
+        get_channel("webhook").deliver(_sub(make_sub, hooks), [gdp_event], 46, DeliveryContext())
     assert info.value.reason.startswith("HTTP 500")
     assert info.value.retry_after is None
 
 
-def test_500_then_200_delivers_on_retry(receiver, make_sub, gdp_event):
-    receiver.expect_ordered_request(PATH).respond_with_data("boom", status=500)
-    receiver.expect_ordered_request(PATH).respond_with_data("ok", status=200)
-    sub = _sub(make_sub, receiver)
+def test_500_then_200_delivers_on_retry(hooks, make_sub, gdp_event):
+    hooks.respond(500, body="boom")
+    sub = _sub(make_sub, hooks)
     with pytest.raises(TransientSendError):
         get_channel("webhook").deliver(sub, [gdp_event], 47, DeliveryContext())
     get_channel("webhook").deliver(sub, [gdp_event], 47, DeliveryContext())
-    assert len(receiver.log) == 2
+    assert [c.status for c in hooks.calls] == [500, 200]
 
 
-def test_rate_limit_carries_retry_after(receiver, make_sub, gdp_event):
-    receiver.expect_oneshot_request(PATH).respond_with_data(
-        "slow down", status=429, headers={"Retry-After": "7"}
-    )
+def test_rate_limit_carries_retry_after(hooks, make_sub, gdp_event):
+    hooks.respond(429, body="slow down", retry_after=7)
     with pytest.raises(TransientSendError) as info:
-        get_channel("webhook").deliver(_sub(make_sub, receiver), [gdp_event], 48, DeliveryContext())
+        get_channel("webhook").deliver(_sub(make_sub, hooks), [gdp_event], 48, DeliveryContext())
     assert info.value.retry_after == 7.0
     assert "HTTP 429" in info.value.reason
 
 
-def test_retry_after_as_http_date(receiver, make_sub, gdp_event):
+def test_retry_after_as_http_date(hooks, make_sub, gdp_event):
     when = formatdate(time.time() + 120, usegmt=True)
-    receiver.expect_oneshot_request(PATH).respond_with_data(
-        "", status=503, headers={"Retry-After": when}
-    )
+    hooks.respond(503, headers={"Retry-After": when})
     with pytest.raises(TransientSendError) as info:
-        get_channel("webhook").deliver(_sub(make_sub, receiver), [gdp_event], 49, DeliveryContext())
+        get_channel("webhook").deliver(_sub(make_sub, hooks), [gdp_event], 49, DeliveryContext())
     assert 100 <= info.value.retry_after <= 121
 
 
-def test_bad_request_is_permanent_with_reason(receiver, make_sub, gdp_event):
-    receiver.expect_oneshot_request(PATH).respond_with_data("missing field: figures", status=400)
+def test_bad_request_is_permanent_with_reason(hooks, make_sub, gdp_event):
+    hooks.respond(400, body="missing field: figures")
     with pytest.raises(PermanentSendError) as info:
-        get_channel("webhook").deliver(_sub(make_sub, receiver), [gdp_event], 50, DeliveryContext())
+        get_channel("webhook").deliver(_sub(make_sub, hooks), [gdp_event], 50, DeliveryContext())
     assert "HTTP 400" in info.value.reason and "missing field: figures" in info.value.reason
     assert "secret-token" not in info.value.reason
 
 
-def test_slow_receiver_times_out_as_transient(receiver, make_sub, gdp_event):
-    def slow(request: Request) -> Response:
-        time.sleep(1.0)
-        return Response("late")
-
-    receiver.expect_oneshot_request(PATH).respond_with_handler(slow)
+def test_slow_hooks_times_out_as_transient(hooks, make_sub, gdp_event):
+    hooks.respond(200, body="late", delay=1.0)
     started = time.monotonic()
     with pytest.raises(TransientSendError, match="within 0.3 s"):
         get_channel("webhook").deliver(
-            _sub(make_sub, receiver), [gdp_event], 51, DeliveryContext(timeout=0.3)
+            _sub(make_sub, hooks), [gdp_event], 51, DeliveryContext(timeout=0.3)
         )
     assert time.monotonic() - started < 0.9
 
@@ -171,25 +159,23 @@ def test_connection_refused_is_transient(make_sub, gdp_event, closed_port):
     assert "secret-token" not in str(info.value)
 
 
-def test_redirect_is_not_followed(receiver, make_sub, gdp_event):
-    receiver.expect_oneshot_request(PATH).respond_with_data(
-        "", status=308, headers={"Location": "http://127.0.0.1:1/elsewhere"}
-    )
+def test_redirect_is_not_followed(hooks, make_sub, gdp_event):
+    hooks.respond(308, headers={"Location": "http://127.0.0.1:1/elsewhere"})
     with pytest.raises(PermanentSendError, match="redirects are not followed"):
-        get_channel("webhook").deliver(_sub(make_sub, receiver), [gdp_event], 53, DeliveryContext())
-    assert len(receiver.log) == 1
+        get_channel("webhook").deliver(_sub(make_sub, hooks), [gdp_event], 53, DeliveryContext())
+    assert len(hooks.calls) == 1
 
 
-def test_url_never_logged(receiver, make_sub, gdp_event, caplog):
+def test_url_never_logged(hooks, make_sub, gdp_event, caplog):
     caplog.set_level(logging.DEBUG)
-    receiver.expect_ordered_request(PATH).respond_with_data("ok")
-    receiver.expect_ordered_request(PATH).respond_with_data("no", status=403)
-    sub = _sub(make_sub, receiver)
+    hooks.respond(200)
+    hooks.respond(403, body="no")
+    sub = _sub(make_sub, hooks)
     get_channel("webhook").deliver(sub, [gdp_event], 54, DeliveryContext())
     with pytest.raises(PermanentSendError) as info:
         get_channel("webhook").deliver(sub, [gdp_event], 55, DeliveryContext())
-    # Everything but the receiver's own access log: notifier, httpx and httpcore records.
-    lines = [r.getMessage() for r in caplog.records if not r.name.startswith("werkzeug")]
+    # Everything but the hooks's own access log: notifier, httpx and httpcore records.
+    lines = [r.getMessage() for r in caplog.records if r.name != RECEIVER_LOG]
     assert any("webhook alert sent" in line for line in lines)
     assert all("secret-token" not in line for line in lines)
     assert "secret-token" not in str(info.value)

@@ -8,13 +8,13 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import httpx
-from test_notify_e2e import publish_and_poll
 
 from bea_tracker.config import load_config
 from bea_tracker.demo.localbea import synthetic_gdp_release
 from bea_tracker.wiring import context_factory, delivery_policy
 from db.session import Database
 from notifier.delivery import deliver_due
+from tests.support.live import publish_and_poll
 
 
 def test_daily_digest_is_one_message_at_digest_time(tracker, bea, smtp, config_path):

@@ -6,12 +6,11 @@ import hashlib
 import hmac
 import json
 import re
-from datetime import datetime, timezone
 
 import pytest
 
-from bea_tracker.demo.localbea import synthetic_gdp_release
 from tests.support.backends import BACKENDS
+from tests.support.live import publish_and_poll
 
 
 @pytest.fixture(params=BACKENDS)
@@ -26,14 +25,6 @@ def subscribe(tracker, hooks, smtp_addr="economist@example.com") -> dict[str, st
     secret = re.search(r"secret \(shown once\): ([0-9a-f]{64})", out).group(1)
     tracker("subscribe", "add", "--slack", hooks.url_for("slack"), "--indicator", "real_gdp")
     return {"secret": secret}
-
-
-def publish_and_poll(tracker, bea, seq=1):
-    tracker("poll", "--once")  # baseline: the feed's 48 items are history
-    release = synthetic_gdp_release(datetime.now(timezone.utc), seq=seq)
-    bea.publish(release)
-    tracker("poll", "--once", "--no-schedule")
-    return release
 
 
 def test_release_alerts_each_subscriber_once(tracker, bea, smtp, hooks):

@@ -5,9 +5,8 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime, timedelta, timezone
 
-from test_notify_e2e import publish_and_poll
-
 from bea_tracker.demo.localbea import synthetic_gdp_release
+from tests.support.live import publish_and_poll
 
 
 def names(hooks) -> list[str]:

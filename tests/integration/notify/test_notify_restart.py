@@ -6,13 +6,10 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import time
 from datetime import datetime, timezone
 
 import pytest
-from conftest import BEA_TRACKER
 from sqlalchemy import func, select
-from test_notify_e2e import publish_and_poll
 
 from bea_tracker.config import load_config
 from bea_tracker.wiring import digest_due
@@ -20,6 +17,9 @@ from db.models import OutboxRow
 from db.session import Database
 from notifier.matching import match_events
 from tests.support.backends import BACKENDS
+from tests.support.cli import start_cli
+from tests.support.live import publish_and_poll
+from tests.support.waiting import wait_until
 
 
 @pytest.fixture(params=BACKENDS)
@@ -52,24 +52,21 @@ def test_kill_mid_send_retries_after_lease_with_same_idempotency_key(
     hooks.respond(200, delay=4, name="ops")
     config = load_config(config_path)
     db = Database(config.database.resolved_url())
-    proc = subprocess.Popen([BEA_TRACKER, "--config", str(config_path), "notify", "--once"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = start_cli("notify", "--once", config=config_path, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 60
-        while not _status_is(db, "sending"):  # leased and committed: the send starts now
-            assert time.monotonic() < deadline, "notify never leased the row"
-            time.sleep(0.05)
-        time.sleep(1.0)  # the request is in flight, its answer held back
+        # leased and committed: the send starts now
+        wait_until(lambda: _status_is(db, "sending"), 60, "notify to lease the row")
+        # the request is in flight, its answer held back
+        wait_until(lambda: hooks.held == 1, 30, "the request to reach the receiver")
         proc.send_signal(signal.SIGKILL)
     finally:
         proc.wait(timeout=10)
         db.dispose()
     rows = json.loads(tracker("deliveries", "--json").stdout)
     assert [r["status"] for r in rows] == ["sending"]
-    deadline = time.monotonic() + 30
-    while "delivered 1" not in tracker("notify", "--once").stdout:
-        assert time.monotonic() < deadline, "the expired lease was never retried"
-        time.sleep(0.5)
+    wait_until(lambda: "delivered 1" in tracker("notify", "--once").stdout, 30,
+               "the expired lease to be retried", every=0.5)
     keys = [c.headers["idempotency-key"] for c in hooks.wait_for(2, timeout=10)]
     assert len(keys) == 2 and len(set(keys)) == 1  # a receiver that dedupes sees it once
     db = Database(config.database.resolved_url())

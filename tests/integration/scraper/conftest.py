@@ -1,4 +1,5 @@
-"""Fixtures for the scraper's integration tests (helpers live in scraper_live.py)."""
+"""Fixtures for the scraper's integration tests (helpers: tests/support/live.py; the
+local BEA ``bea``: tests/support/servers.py)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from scraper_live import BAD_PAGES, Tracker, module_tracker, publish_gdp
 
 from bea_tracker.demo.localbea import LocalBea
-
-
-@pytest.fixture
-def bea() -> Iterator[LocalBea]:
-    with LocalBea() as server:
-        yield server
+from tests.support.live import BAD_PAGES, Tracker, module_tracker, publish_gdp
 
 
 @pytest.fixture

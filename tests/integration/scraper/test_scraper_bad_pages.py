@@ -11,11 +11,11 @@ kept in the snapshot, an ``extraction`` status, and the release still stored.
 from __future__ import annotations
 
 import pytest
-from scraper_live import BAD_PAGES
 from sqlalchemy import select
 
 from db.models import Snapshot
 from db.store import raw_bytes
+from tests.support.live import BAD_PAGES
 
 
 def page_snapshot(tracker, case: str) -> Snapshot:

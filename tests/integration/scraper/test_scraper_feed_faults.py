@@ -4,9 +4,8 @@ keeps the raw body, and repeated failures become exactly one source_problem even
 
 from __future__ import annotations
 
-from scraper_live import raw
-
 from bea_tracker.demo.localbea import data, feed
+from tests.support.live import raw
 
 REAL_FEED = data.load(data.FEED_FILE)
 HTML_ERROR_PAGE = (  # what a CMS or proxy answers with a 200 when the feed is broken

@@ -13,9 +13,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from scraper_live import publish_gdp
 
 from scraper.fetch import MAX_BODY_BYTES
+from tests.support.live import publish_gdp
 
 
 def kinds(release: dict) -> list[str]:  # the ``show --json`` of a release

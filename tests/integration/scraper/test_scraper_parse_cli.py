@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
-from scraper_live import BEA_TRACKER, pick
 
 from db import records
+from tests.support.cli import run_cli
+from tests.support.live import pick
+from tests.support.paths import BEA_CAPTURES
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "bea"
+FIXTURES = BEA_CAPTURES
 GDP = "release-gdp-2026q2-advance.html"
 PIO = "release-pio-2026-07-ws-normalized.html"
 ITA = "release-ita-2026q1-annual-update.html"
@@ -37,10 +37,7 @@ ESTIMATES = {*records.ESTIMATES, None}
 
 
 def parse(path: Path | str, *args: str) -> Any:
-    from bea_tracker.cli import main
-
-    result = CliRunner().invoke(main, ["parse", str(path), *args, "--json"],
-                                catch_exceptions=False)
+    result = run_cli("parse", str(path), *args, "--json")
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
@@ -140,8 +137,7 @@ def test_garbage_exits_1_with_one_clear_line(tmp_path):
     garbage = tmp_path / "garbage.bin"
     garbage.write_bytes(b"\x00\x01 this is not a BEA document \xff\xfe")
 
-    done = subprocess.run([str(BEA_TRACKER), "parse", str(garbage), "--json"],
-                          capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    done = run_cli("parse", str(garbage), "--json", own_process=True, timeout=60, cwd=tmp_path)
 
     assert done.returncode == 1
     assert done.stdout == ""
@@ -158,12 +154,10 @@ def test_garbage_exits_1_with_one_clear_line(tmp_path):
     b"</body></html>",
 ], ids=["empty", "png", "text", "other-html"])
 def test_what_is_no_bea_document_exits_1(tmp_path, body):
-    from bea_tracker.cli import main
-
     path = tmp_path / "document"
     path.write_bytes(body)
 
-    result = CliRunner().invoke(main, ["parse", str(path), "--json"])
+    result = run_cli("parse", str(path), "--json")
 
     assert result.exit_code == 1
     assert result.stdout == ""
@@ -171,7 +165,7 @@ def test_what_is_no_bea_document_exits_1(tmp_path, body):
 
 
 def test_a_missing_file_is_a_usage_error(tmp_path):
-    done = subprocess.run([str(BEA_TRACKER), "parse", str(tmp_path / "nope.html")],
-                          capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    done = run_cli("parse", str(tmp_path / "nope.html"), own_process=True, timeout=60,
+                   cwd=tmp_path)
     assert done.returncode == 2
     assert "does not exist" in done.stderr

@@ -5,9 +5,9 @@ real pages the local BEA serves."""
 from __future__ import annotations
 
 import pytest
-from scraper_live import module_tracker, pick, publish_gdp
 
 from bea_tracker.demo.localbea import data
+from tests.support.live import module_tracker, pick, publish_gdp
 
 SKIPPED_LINKS = (  # the feed's links to hosts outside bea.allowed_hosts (127.0.0.1 here)
     "https://www.bea.gov/news/2026/gdp-advance-estimate-4th-quarter-and-year-2025",

@@ -7,9 +7,8 @@ the second. The local BEA's request log proves nothing reached it.
 
 from __future__ import annotations
 
-from scraper_live import publish_gdp
-
 from bea_tracker.demo.localbea import data, feed
+from tests.support.live import publish_gdp
 
 
 def one_item_feed(bea, base_url: str) -> bytes:

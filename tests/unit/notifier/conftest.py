@@ -1,11 +1,10 @@
 """Sample events for notifier unit tests, built from real BEA figures.
 
-Figures come from BEA's feed and release pages captured in /work/shared/fixtures/bea
-(GDP second estimate Q2 2026 +1.5 (Q1 +2.1); trade deficit July 2026 -$88.6 billion (June
--$71.2 billion); PIO July 2026; NIIP Q1 2026 -$21.27 trillion). The GDP revision to 1.6 in
-a third estimate, the June trade revision from -71.7 and the schedule move are illustrative:
-they were not in the captures.
-Fixtures, not an importable module, because tests/ has no packages.
+Figures come from BEA's feed and release pages captured in tests/fixtures/bea (GDP second
+estimate Q2 2026 +1.5 (Q1 +2.1); trade deficit July 2026 -$88.6 billion (June -$71.2
+billion); PIO July 2026; NIIP Q1 2026 -$21.27 trillion). The GDP revision to 1.6 in a third
+estimate, the June trade revision from -71.7 and the schedule move are illustrative: they
+were not in the captures.
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import httpx
 import pytest
 
@@ -31,5 +33,11 @@ def test_raise_for_status(status, headers, kind, retry_after):
     assert getattr(info.value, "retry_after", None) == retry_after
 
 
-def test_success_passes():
-    raise_for_status(httpx.Response(204), "https://example.org/\u2026")
+@pytest.mark.parametrize("status", [200, 201, 202, 204, 299])
+def test_success_passes(status, caplog):
+    caplog.set_level(logging.DEBUG, logger="notifier.channels.http_post")
+    masked = "https://example.org/\u2026"
+    assert raise_for_status(httpx.Response(status), masked) is None
+    # a 2xx is a sent alert: logged (with the masked URL only), never an error
+    assert [(r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("DEBUG", f"POST {masked} -> {status}")]

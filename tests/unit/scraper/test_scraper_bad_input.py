@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from scraper_helpers import find_figure, fixture_bytes
 
 from db.records import EXTRACTION_FAILED, EXTRACTION_PARTIAL
 from scraper.extract import extract_release
 from scraper.feed_parse import parse_feed
+from tests.support.captures import find_figure, fixture_bytes
 
 GDP = fixture_bytes("release-gdp-2026q2-advance.html")
 GDP_URL = "https://www.bea.gov/news/2026/gdp-advance-estimate-2nd-quarter-2026"

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from scraper_helpers import fixture_bytes
 
 from db.records import FeedRecord, ReleaseRecord, ScheduleRecord
 from scraper.detect import detect_kind, parse_document
 from scraper.errors import UnrecognisedDocument
+from tests.support.captures import fixture_bytes
 
 
 @pytest.mark.parametrize(

@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from scraper_helpers import assert_figure, expected, fixture_bytes, ids
 
 from db.records import EXTRACTION_OK, ReleaseRecord
 from scraper.extract import extract_release
+from tests.support.captures import assert_figure, expected, fixture_bytes, ids
 
 PAGES = (
     "release-gdp-2026q2-advance.html",

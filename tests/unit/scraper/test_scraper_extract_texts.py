@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from scraper_helpers import FIXTURES, assert_figure, expected, find_figure
 
 from scraper.extract import figures_from_text
+from tests.support.captures import FIXTURES, assert_figure, expected, find_figure
 
 _LEADS = json.loads((FIXTURES / "release-texts.json").read_text(encoding="utf-8"))
 _CASES = expected("release-texts.json")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from scraper_helpers import assert_figure, expected, fixture_bytes
 
 from db.records import FeedItem, FeedRecord
 from scraper.extract import figures_from_text
 from scraper.feed_parse import parse_feed
+from tests.support.captures import assert_figure, expected, fixture_bytes
 
 _CASES = expected("rss-2026-09-13.xml")
 FEED: FeedRecord = parse_feed(fixture_bytes("rss-2026-09-13.xml"))  # parsed once per module

@@ -6,10 +6,10 @@ from collections import Counter
 from datetime import datetime
 
 import pytest
-from scraper_helpers import fixture_bytes
 
 from scraper.extract.generic import NEW_YORK
 from scraper.schedule import parse_schedule_html, parse_schedule_ics
+from tests.support.captures import fixture_bytes
 
 HTML = parse_schedule_html(fixture_bytes("schedule-table-excerpt-2026-07-16.html").decode())
 ICS = parse_schedule_ics(fixture_bytes("schedule-ics-2026-09-19-normalized.ics"))

@@ -6,12 +6,12 @@ import ast
 from pathlib import Path
 
 import pytest
-from scraper_helpers import fixture_bytes
 
 from db.records import FeedRecord, ReleaseRecord, ScheduleRecord
 from scraper.extract import extract_release
 from scraper.feed_parse import parse_feed
 from scraper.schedule import parse_schedule_html, parse_schedule_ics
+from tests.support.captures import fixture_bytes
 
 STEP = 3989  # a prime, so cuts land at many different places in the markup
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from scraper_helpers import fixture_bytes
 
 from scraper.feed_parse import parse_feed
 from scraper.urls import predict_release_url, release_slug, slug_matches
+from tests.support.captures import fixture_bytes
 
 BASE = "https://www.bea.gov"
 ITEMS = [i for i in parse_feed(fixture_bytes("rss-2026-09-13.xml")).items

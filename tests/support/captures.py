@@ -1,17 +1,18 @@
-"""Helpers for the scraper unit tests: saved BEA captures and the expected-figures table."""
+"""Saved BEA captures (tests/fixtures/bea/) and the expected-figures table the extraction
+tests are driven by (tests/fixtures/expected_figures.yaml)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
 from db.records import FigureRecord
+from tests.support.paths import BEA_CAPTURES as FIXTURES
+from tests.support.paths import FIXTURES as ALL_FIXTURES
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "bea"
-EXPECTED = Path(__file__).with_name("expected_figures.yaml")
+EXPECTED = ALL_FIXTURES / "expected_figures.yaml"
 
 
 def fixture_bytes(name: str) -> bytes:

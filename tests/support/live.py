@@ -1,50 +1,33 @@
-"""Helpers for the scraper's integration tests: a local BEA, the real CLI in a subprocess,
-and readers of the SQLite database it writes (fixtures are in conftest.py).
+"""A tracker under test against a local BEA (the scraper's integration tests): its config,
+the real CLI, and readers of the SQLite database it writes; publishing releases.
 
 ``bea-tracker poll --once`` runs Twisted's reactor, which a process can run only once, so
 every poll is a child process (``Tracker.poll``). Query commands and ``parse`` need no
-reactor and run in-process through click's runner (``Tracker.cli``).
+reactor and run in-process (``Tracker.cli``); both through tests/support/cli.py.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import subprocess
-import sys
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner
 from sqlalchemy import select
 
 from bea_tracker.demo.localbea import LocalBea, SyntheticRelease, synthetic_gdp_release
 from db.models import Event, PollLog, Release, Snapshot
 from db.session import Database
+from tests.support.cli import CliResult, run_cli
 
-BEA_TRACKER = Path(sys.executable).with_name("bea-tracker")
 PYTHON_WARNING = re.compile(r"^\S+:\d+: \w*Warning: ", re.M)
 POLL_BOUND = 90.0  # seconds: an upper bound for one poll, never a speed expectation
 
-
-@dataclass
-class Poll:
-    """One finished ``bea-tracker poll --once``."""
-
-    code: int
-    stdout: str
-    stderr: str
-
-    @property
-    def output(self) -> str:
-        return self.stdout + self.stderr
+Poll = CliResult  # one finished ``bea-tracker poll --once``
 
 
 class Tracker:
@@ -78,26 +61,19 @@ class Tracker:
             args = tuple(a for a in args if a != "--schedule")
         else:
             args = ("--no-schedule", *args)
-        env = {k: v for k, v in os.environ.items() if k != "BEA_TRACKER_CONFIG"}
-        env["PYTHONWARNINGS"] = "default"  # shown on stderr, and failed on below
-        done = subprocess.run(
-            [str(BEA_TRACKER), "--config", str(self.config), "poll", "--once", *args],
-            capture_output=True, text=True, timeout=POLL_BOUND, cwd=self.workdir, env=env,
-        )
-        assert not PYTHON_WARNING.search(done.stderr), done.stderr
-        return Poll(done.returncode, done.stdout, done.stderr)
+        done = run_cli("poll", "--once", *args, config=self.config, timeout=POLL_BOUND,
+                       cwd=self.workdir, env={"PYTHONWARNINGS": "default"})  # warnings shown
+        assert not PYTHON_WARNING.search(done.stderr), done.stderr  # ... and failed on
+        return done
 
-    def cli(self, *args: str) -> Any:
-        """Run a query command in-process; returns click's Result."""
-        from bea_tracker.cli import main
-
-        return CliRunner().invoke(main, ["--config", str(self.config), *args],
-                                  catch_exceptions=False)
+    def cli(self, *args: str) -> CliResult:
+        """Run a query command in-process."""
+        return run_cli(*args, config=self.config)
 
     def cli_json(self, *args: str) -> Any:
         result = self.cli(*args, "--json")
         assert result.exit_code == 0, result.output
-        return json.loads(result.stdout)
+        return result.json()
 
     # -- reading the database ---------------------------------------------------------
     def releases(self) -> dict[str, Release]:
@@ -171,6 +147,19 @@ def publish_gdp(bea: LocalBea, seq: int | None = None) -> SyntheticRelease:
 
     release = synthetic_gdp_release(datetime.now(timezone.utc), seq=seq)
     bea.publish(release)
+    return release
+
+
+def publish_and_poll(tracker: Callable[..., CliResult], bea: LocalBea,
+                     seq: int = 1) -> SyntheticRelease:
+    """A baseline poll (the feed's 48 items become history), then a new release published
+    on the local BEA and polled: ``tracker`` is the integration ``tracker`` fixture."""
+    from datetime import datetime, timezone
+
+    tracker("poll", "--once")
+    release = synthetic_gdp_release(datetime.now(timezone.utc), seq=seq)
+    bea.publish(release)
+    tracker("poll", "--once", "--no-schedule")
     return release
 
 
