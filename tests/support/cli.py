@@ -91,7 +91,8 @@ def run_cli(*args: str, config: Path | str | None = None, input: str | None = No
     """Run ``bea-tracker [--config CONFIG] ARGS``; ``check`` fails unless it exits 0."""
     full = argv(*args, config=config)
     if own_process is None:
-        own_process = command_of(tuple(full)) in OWN_PROCESS or cwd is not None
+        runs_reactor = command_of(tuple(full)) in OWN_PROCESS and "--help" not in full
+        own_process = runs_reactor or cwd is not None
     if own_process:
         done = subprocess.run([BEA_TRACKER, *full], input=input, capture_output=True,
                               text=True, timeout=timeout, env=child_env(env), cwd=cwd)

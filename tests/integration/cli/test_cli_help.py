@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 import pytest
-from click.testing import CliRunner
 
 from bea_tracker.cli import main
+from tests.support.cli import run_cli
 
 
 def all_commands(group: click.Group, prefix: tuple[str, ...] = ()):
@@ -20,7 +20,7 @@ COMMANDS = sorted(all_commands(main))
 
 
 def test_top_level_help_lists_every_command():
-    result = CliRunner().invoke(main, ["--help"])
+    result = run_cli("--help")
     assert result.exit_code == 0
     for name in main.commands:
         assert name in result.output
@@ -28,7 +28,7 @@ def test_top_level_help_lists_every_command():
 
 @pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
 def test_every_command_has_help(path):
-    result = CliRunner().invoke(main, [*path, "--help"])
+    result = run_cli(*path, "--help")
     assert result.exit_code == 0, result.output
     assert "Usage:" in result.output
     command = main

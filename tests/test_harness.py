@@ -1,0 +1,44 @@
+"""The test tree keeps one harness (tests/support/) and stays importable as packages.
+
+Fails when a test folder lacks ``__init__.py`` (pytest would then put the folder itself on
+``sys.path``, and a folder named like a package, e.g. tests/unit/notifier, could shadow
+it), or when a second CLI runner, ``BEA_TRACKER`` constant or SMTP server appears.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+TESTS = Path(__file__).resolve().parent
+SUPPORT = TESTS / "support"
+
+
+def _python_files() -> list[Path]:
+    return [p for p in TESTS.rglob("*.py") if "fixtures" not in p.relative_to(TESTS).parts]
+
+
+def _defined_outside_support(pattern: str) -> list[str]:
+    found = re.compile(pattern, re.M)
+    return sorted(str(p.relative_to(TESTS)) for p in _python_files()
+                  if SUPPORT not in p.parents and p != Path(__file__).resolve()
+                  and found.search(p.read_text(encoding="utf-8")))
+
+
+def test_every_test_folder_is_a_package():
+    folders = {p.parent for p in _python_files()}
+    missing = sorted(str(f.relative_to(TESTS.parent)) for f in folders
+                     if not (f / "__init__.py").exists())
+    assert missing == [], f"add an empty __init__.py to: {missing}"
+
+
+def test_one_cli_runner():
+    """Run the CLI through tests/support/cli.py (run_cli, start_cli, the cli/tracker
+    fixtures), not click's CliRunner or a hand-built subprocess of the script."""
+    assert _defined_outside_support(r"CliRunner\(|with_name\(\"bea-tracker\"\)") == []
+
+
+def test_one_smtp_sink_and_webhook_receiver():
+    """Use the ``smtp`` and ``hooks`` fixtures (tests/support/servers.py)."""
+    assert _defined_outside_support(
+        r"^\s*(from|import) aiosmtpd|^\s*def (smtp_sink|receiver)\(") == []
