@@ -7,7 +7,6 @@ import re
 import shlex
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 import yaml
@@ -15,8 +14,9 @@ import yaml
 from bea_tracker.cli import main
 from bea_tracker.config import parse_config
 from bea_tracker.daemon.service import STOP_GRACE_SECONDS
+from tests.support.paths import ROOT
 
-DEPLOY = Path(__file__).resolve().parents[3] / "deploy"
+DEPLOY = ROOT / "deploy"
 UNIT = DEPLOY / "bea-tracker.service"
 
 HARDENING = ["NoNewPrivileges", "ProtectHome", "PrivateTmp", "PrivateDevices",

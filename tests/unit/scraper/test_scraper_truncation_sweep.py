@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 import pytest
 
@@ -12,6 +11,7 @@ from scraper.extract import extract_release
 from scraper.feed_parse import parse_feed
 from scraper.schedule import parse_schedule_html, parse_schedule_ics
 from tests.support.captures import fixture_bytes
+from tests.support.paths import ROOT
 
 STEP = 3989  # a prime, so cuts land at many different places in the markup
 
@@ -46,7 +46,7 @@ def test_schedule_cuts() -> None:
 
 
 def test_scraper_imports_neither_notifier_nor_bea_tracker() -> None:
-    root = Path(__file__).resolve().parents[3] / "scraper"
+    root = ROOT / "scraper"
     for path in root.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):

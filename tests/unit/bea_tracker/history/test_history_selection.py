@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -19,8 +18,9 @@ from bea_tracker.history.backfill import (
 )
 from db.records import FeedItem
 from scraper.feed_parse import parse_feed
+from tests.support.paths import BEA_CAPTURES
 
-FEED = Path(__file__).parents[2] / "fixtures" / "bea" / "rss-2026-09-13.xml"
+FEED = BEA_CAPTURES / "rss-2026-09-13.xml"
 BASE = "https://www.bea.gov"
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.paths import ROOT
+
 
 @pytest.mark.parametrize(
     ("section", "expected"),
@@ -36,11 +38,10 @@ def test_invalid_yaml_exits_2(cli, tmp_path):
 
 
 def test_repo_default_config_is_valid():
-    from pathlib import Path
 
     from bea_tracker.config import load_config
 
-    config = load_config(Path(__file__).parents[3] / "config.yaml")
+    config = load_config(ROOT / "config.yaml")
     assert config.polling.burst_interval == 5
     assert config.bea.feed_url == "https://apps.bea.gov/rss/rss.xml"
     assert config.smtp.password_env == "BEA_SMTP_PASSWORD"

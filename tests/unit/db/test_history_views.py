@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -13,8 +12,9 @@ from db.queries import export_figures, latest_by_indicator
 from db.store import Fetched, store_snapshot
 from db.views import VIEW_NAMES, VIEWS_V1, create_statements, drop_statements
 from scraper.extract import extract_release
+from tests.support.paths import BEA_CAPTURES
 
-FIXTURES = Path(__file__).parents[2] / "fixtures" / "bea"
+FIXTURES = BEA_CAPTURES
 PAGES = {
     "https://www.bea.gov/news/2026/gdp-advance-estimate-2nd-quarter-2026":
         "release-gdp-2026q2-advance.html",
