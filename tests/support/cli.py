@@ -33,6 +33,7 @@ class CliResult:
     exit_code: int
     stdout: str
     stderr: str
+    exception: BaseException | None = None  # in-process, with ``catch_exceptions=True``
 
     @property
     def output(self) -> str:
@@ -87,8 +88,12 @@ def command_of(args: tuple[str, ...]) -> str | None:
 
 def run_cli(*args: str, config: Path | str | None = None, input: str | None = None,
             own_process: bool | None = None, check: bool = False, timeout: float = TIMEOUT,
-            env: Mapping[str, str] | None = None, cwd: Path | str | None = None) -> CliResult:
-    """Run ``bea-tracker [--config CONFIG] ARGS``; ``check`` fails unless it exits 0."""
+            env: Mapping[str, str] | None = None, cwd: Path | str | None = None,
+            catch_exceptions: bool = False) -> CliResult:
+    """Run ``bea-tracker [--config CONFIG] ARGS``; ``check`` fails unless it exits 0.
+
+    In-process, an exception the command lets out fails the test (a user would see a
+    traceback), unless ``catch_exceptions`` keeps it in ``CliResult.exception``."""
     full = argv(*args, config=config)
     if own_process is None:
         runs_reactor = command_of(tuple(full)) in OWN_PROCESS and "--help" not in full
@@ -102,9 +107,10 @@ def run_cli(*args: str, config: Path | str | None = None, input: str | None = No
 
         from bea_tracker.cli import main
 
-        out = CliRunner().invoke(main, full, input=input, catch_exceptions=False,
-                                 env={"BEA_TRACKER_CONFIG": None, **(env or {})})
-        result = CliResult(tuple(args), out.exit_code, out.stdout, out.stderr)
+        out = CliRunner().invoke(main, full, input=input, catch_exceptions=catch_exceptions,
+                                 env={"BEA_TRACKER_CONFIG": None, **(env or {})},
+                                 prog_name="bea-tracker")
+        result = CliResult(tuple(args), out.exit_code, out.stdout, out.stderr, out.exception)
     return result.ok() if check else result
 
 

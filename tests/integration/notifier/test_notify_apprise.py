@@ -9,9 +9,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from bea_tracker.demo.localbea import synthetic_gdp_release
+from tests.support.cli import run_cli
 
 PASSWORD = "pw-9f3c2a7e"  # the URL's secret parts: they must show up nowhere
 TOKEN = "tok-52ab88d1"
@@ -114,10 +114,8 @@ def test_a_url_apprise_does_not_accept_exits_2_without_echoing_it(tracker):
 
 
 def test_without_the_extra_the_option_names_it(config_path, monkeypatch):
-    from bea_tracker.cli import main
-
     monkeypatch.setitem(sys.modules, "apprise", None)  # import apprise -> ImportError
-    result = CliRunner().invoke(main, ["--config", str(config_path), "subscribe", "add",
-                                       "--apprise", "json://127.0.0.1:9/hooks/x"])
+    result = run_cli("subscribe", "add", "--apprise", "json://127.0.0.1:9/hooks/x",
+                     config=config_path, catch_exceptions=True)
     assert result.exit_code == 2
     assert "pip install 'bea-tracker[apprise]'" in result.stderr

@@ -9,9 +9,9 @@ from __future__ import annotations
 import click
 import pytest
 import yaml
-from click.testing import CliRunner, Result
 
 from bea_tracker.cli import main
+from tests.support.cli import CliResult, run_cli
 
 #: commands that do not read the configuration (they run without it)
 NO_CONFIG = {("parse",), ("demo",)}
@@ -49,11 +49,11 @@ def required_args(command: click.Command) -> list[str]:
     return args
 
 
-def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(main, list(args), env=env, prog_name="bea-tracker")
+def invoke(*args: str, env: dict[str, str] | None = None) -> CliResult:
+    return run_cli(*args, env=env, catch_exceptions=True)
 
 
-def assert_one_line(result: Result, code: int, needle: str = "") -> None:
+def assert_one_line(result: CliResult, code: int, needle: str = "") -> None:
     tb = "".join(__import__("traceback").format_exception(result.exception)) \
         if result.exception and not isinstance(result.exception, SystemExit) else ""
     assert not tb, tb

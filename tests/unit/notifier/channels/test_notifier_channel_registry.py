@@ -6,9 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pytest
-from click.testing import CliRunner
 
-from bea_tracker.cli import main
 from bea_tracker.config import parse_config
 from bea_tracker.wiring import channel_settings, context_factory
 from db.records import EventRecord, Subscription
@@ -18,10 +16,11 @@ from notifier.channels.email import SmtpSettings
 from notifier.errors import InvalidTarget, TransientSendError
 from notifier.settings import DeliveryContext
 from notifier.subscriptions import add_subscription, describe
+from tests.support.cli import run_cli
 
 
 def test_subscribe_add_offers_one_option_per_registered_kind():
-    help_text = CliRunner().invoke(main, ["subscribe", "add", "--help"]).output
+    help_text = run_cli("subscribe", "add", "--help").output
     for channel in CHANNELS.values():
         assert f"{channel.option.flag} {channel.option.metavar}" in help_text
         assert channel.option.help.split()[0] in help_text
