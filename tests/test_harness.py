@@ -38,6 +38,12 @@ def test_one_cli_runner():
     assert _defined_outside_support(r"CliRunner\(|with_name\(\"bea-tracker\"\)") == []
 
 
+def test_paths_come_from_support():
+    """``tests.support.paths`` (ROOT, FIXTURES, BEA_CAPTURES), not ``Path(__file__).parents``:
+    a test moved to another folder keeps finding its files."""
+    assert _defined_outside_support(r"__file__\)(\.resolve\(\))?\.parents") == []
+
+
 def test_one_smtp_sink_and_webhook_receiver():
     """Use the ``smtp`` and ``hooks`` fixtures (tests/support/servers.py)."""
     assert _defined_outside_support(

@@ -8,14 +8,14 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
 from bea_tracker.demo.localbea import data, feed
 from db.session import driver_url
+from tests.support.cli import run_cli
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[3]
 LONG_TITLE = "GDP (Advance Estimate), 2nd Quarter 2026 " + "x" * 1_560  # 1,600 characters
 
 
@@ -29,11 +29,7 @@ def tracker(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
 
 def quick(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """``bea-tracker ARGS`` in this process (commands that run no reactor)."""
-    from click.testing import CliRunner
-
-    from bea_tracker.cli import main
-
-    out = CliRunner().invoke(main, list(args), env=env)
+    out = run_cli(*args, env=env, catch_exceptions=True)
     assert out.exception is None or isinstance(out.exception, SystemExit), out.exception
     return subprocess.CompletedProcess(args, out.exit_code, out.stdout, out.stderr)
 

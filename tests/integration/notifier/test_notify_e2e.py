@@ -6,11 +6,13 @@ import hashlib
 import hmac
 import json
 import re
+from datetime import datetime, timezone
 
 import pytest
 
 from tests.support.backends import BACKENDS
 from tests.support.live import publish_and_poll
+from tests.support.waiting import wait_until
 
 
 @pytest.fixture(params=BACKENDS)
@@ -77,9 +79,8 @@ def test_smtp_down_then_up_is_delivered_once(tracker, bea, hooks, config_path, w
     rows = json.loads(tracker("deliveries", "--json").stdout)
     assert rows[0]["status"] == "pending" and rows[0]["last_error"]
     smtp.start()
-    import time
-
-    time.sleep(2.1)  # the configured backoff is at most 2 s: let the retry fall due
+    due = datetime.fromisoformat(rows[0]["next_attempt_at"])  # the backoff is at most 2 s
+    wait_until(lambda: datetime.now(timezone.utc) >= due, 30, "the retry to fall due")
     assert "delivered 1" in tracker("notify", "--once").stdout
     assert len(smtp.wait_for(1, timeout=10)) == 1
 

@@ -9,20 +9,19 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
 from scraper.extract import NO_EXTRACTOR, extract_text
+from tests.support.cli import run_cli
+from tests.support.paths import BEA_CAPTURES
 
-CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "bea" / "corpus"
+CORPUS = BEA_CAPTURES / "corpus"
 RECORDS = [r for name in ("national.yaml", "regional.yaml")
            for r in yaml.safe_load((CORPUS / name).read_text(encoding="utf-8"))]
 TWO_MONTHS = next(r for r in RECORDS if r["id"] == "pio-2025-10-11")
 
 
 def run(*args: str, stdin: str | None = None) -> Any:
-    from bea_tracker.cli import main
-
-    return CliRunner().invoke(main, ["parse", *args], input=stdin, catch_exceptions=False)
+    return run_cli("parse", *args, input=stdin)
 
 
 def write(tmp_path: Path, text: str) -> str:

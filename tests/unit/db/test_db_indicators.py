@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from db import indicators
 from db.records import UNITS
+from tests.support.paths import ROOT
 
-README = Path(__file__).resolve().parents[3] / "README.md"
+README = ROOT / "README.md"
 
 
 def test_readme_table_is_the_catalogue():

@@ -13,7 +13,7 @@ from scraper.archive import (
     parse_archive,
     product_for,
 )
-from tests.conftest import FIXTURES
+from tests.support.paths import FIXTURES
 
 BEA = "https://www.bea.gov"
 GDP0 = (FIXTURES / "bea" / "archive-gdp-page0-2026-09-14.html").read_text(encoding="utf-8")

@@ -10,7 +10,6 @@ import subprocess
 import sys
 import time
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
@@ -18,6 +17,7 @@ from db.migrate import upgrade
 from db.records import FigureRecord, ReleaseRecord
 from db.session import Database
 from db.store import Fetched, store_snapshot
+from tests.support.paths import ROOT
 
 URL = "https://www.bea.gov/news/2026/personal-income-and-outlays-july-2026"
 RELEASED = datetime(2026, 8, 29, 8, 30, tzinfo=timezone(timedelta(hours=-4)))
@@ -175,7 +175,7 @@ def test_retrying_a_missing_delivery_says_so(cli):
 def test_parse_help_cites_no_missing_file(cli):
     text = cli("parse", "--help").stdout
     assert "DESIGN.md" not in text
-    assert not any(p.name == "DESIGN.md" for p in Path(__file__).parents[3].iterdir())
+    assert not any(p.name == "DESIGN.md" for p in ROOT.iterdir())
 
 
 def test_browse_stops_datasette_when_stopped(tmp_path, write_config):
@@ -188,7 +188,7 @@ def test_browse_stops_datasette_when_stopped(tmp_path, write_config):
                     "exec sleep 300\n")
     fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
     env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}",
-           "PYTHONPATH": str(Path(__file__).parents[3])}
+           "PYTHONPATH": str(ROOT)}
     log = tmp_path / "browse.log"
     with log.open("w") as err:
         browse = subprocess.Popen([sys.executable, "-m", "bea_tracker", "--config",

@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import json
 from datetime import datetime, timezone
-from pathlib import Path
 
 from sqlalchemy import select
 
@@ -14,8 +13,9 @@ from db.models import Event, Release, Snapshot
 from db.records import FigureRecord
 from db.store import Fetched, store_snapshot
 from scraper.extract import extract_release
+from tests.support.paths import BEA_CAPTURES
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "bea"
+FIXTURES = BEA_CAPTURES
 URL = "https://www.bea.gov/news/2026/gdp-initial-estimate-2nd-quarter-2026"
 
 

@@ -11,7 +11,7 @@ from scraper.extract import NO_EXTRACTOR, NO_FIGURES, extract_release, extract_t
 from scraper.extract.base import make
 from scraper.extract.families import REGISTRY, family_named
 from scraper.extract.families.satellite import ACCOUNTS
-from tests.unit.scraper.scraper_helpers import fixture_bytes
+from tests.support.captures import fixture_bytes
 
 SATELLITES = {name for name, _, _ in ACCOUNTS}
 

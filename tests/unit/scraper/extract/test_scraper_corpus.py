@@ -9,7 +9,6 @@ for those the test asserts that no figure was guessed in their place.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,8 +17,9 @@ import yaml
 from db import indicators
 from db.records import FigureRecord
 from scraper.extract import extract_text
+from tests.support.paths import BEA_CAPTURES
 
-CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "bea" / "corpus"
+CORPUS = BEA_CAPTURES / "corpus"
 RECORDS: list[dict[str, Any]] = [
     record
     for name in ("national.yaml", "regional.yaml")
