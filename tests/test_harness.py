@@ -32,6 +32,16 @@ def test_every_test_folder_is_a_package():
     assert missing == [], f"add an empty __init__.py to: {missing}"
 
 
+def test_helpers_are_imported_as_packages():
+    """``from tests.support.live import ...``, never ``from scraper_live import ...``: a
+    bare name only resolves while pytest happens to put that folder on sys.path."""
+    stems = {p.stem for p in _python_files()}
+    bare = re.compile(r"^\s*(?:from|import) (\w+)\b", re.M)
+    found = sorted(f"{p.relative_to(TESTS)}: {name}" for p in _python_files()
+                   for name in bare.findall(p.read_text(encoding="utf-8")) if name in stems)
+    assert found == []
+
+
 def test_one_cli_runner():
     """Run the CLI through tests/support/cli.py (run_cli, start_cli, the cli/tracker
     fixtures), not click's CliRunner or a hand-built subprocess of the script."""

@@ -1,4 +1,5 @@
-"""Fixtures of the hostile suite: a hostile server, a local BEA, sinks, a tracker."""
+"""Fixtures of the hostile suite: a hostile server and a tracker (the local BEA ``bea`` and
+the sinks ``smtp``, ``hooks`` come from tests/support/servers.py)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hostile_world import HostileServer, World
 
 from bea_tracker.demo.localbea import LocalBea
-from bea_tracker.demo.sinks import SmtpSink, WebhookSink
+from tests.hostile.hostile_world import HostileServer, World
 
 
 @pytest.fixture
@@ -17,24 +17,6 @@ def hostile() -> Iterator[HostileServer]:
     server = HostileServer()
     yield server
     server.stop()
-
-
-@pytest.fixture
-def bea() -> Iterator[LocalBea]:
-    with LocalBea() as server:
-        yield server
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpSink]:
-    with SmtpSink() as sink:
-        yield sink
-
-
-@pytest.fixture
-def hooks() -> Iterator[WebhookSink]:
-    with WebhookSink() as sink:
-        yield sink
 
 
 @pytest.fixture

@@ -30,8 +30,8 @@ from sqlalchemy import select
 from bea_tracker.demo.localbea import LocalBea
 from db.models import Event, PollLog, Release, Snapshot
 from db.session import Database
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 RUN_BOUND = 60.0  # seconds: an upper bound for one command, never a speed expectation
 
 Answer = Callable[[BaseHTTPRequestHandler], None]

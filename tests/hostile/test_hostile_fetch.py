@@ -12,9 +12,9 @@ import asyncio
 import zlib
 
 import pytest
-from hostile_world import World, body, drip, gzip_bomb, never_ending, redirect, rss
 
 from scraper.fetch import MAX_BODY_BYTES, FetchClient, FetchPolicy
+from tests.hostile.hostile_world import World, body, drip, gzip_bomb, never_ending, redirect, rss
 
 # A poll of the local BEA peaks near 150 MB (Python, Scrapy, SQLAlchemy); an attack that
 # got its body decoded into memory would add 512 MB or more.

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from hostile_world import World, body, rss
+from tests.hostile.hostile_world import World, body, rss
 
 PHISH = "https://evil.example/phish"
 ITEM = {"title": "Gross Domestic Product, 2nd Quarter 2026 (Third Estimate)",

@@ -8,9 +8,9 @@ import dataclasses
 from datetime import datetime, timezone
 
 import pytest
-from scraper_live import module_tracker
 
 from bea_tracker.demo.localbea.publication import synthetic_gdp_release, synthetic_item
+from tests.support.live import module_tracker
 
 TEMPLATE = "GDP (Second Estimate) and Corporate Profits, 2nd Quarter 2026"
 

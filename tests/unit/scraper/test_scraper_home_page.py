@@ -4,7 +4,6 @@ bea.gov, 2024-02-07) read as figures, and cross-checked against the releases it 
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import pytest
 import yaml
@@ -12,8 +11,9 @@ import yaml
 from scraper.extract import extract_text
 from scraper.extract.crosscheck import cross_check
 from scraper.extract.home_page import principal_indicators
+from tests.support.paths import BEA_CAPTURES
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "bea"
+FIXTURES = BEA_CAPTURES
 HOME = (FIXTURES / "home-page-2024-02-07-text.txt").read_text(encoding="utf-8")
 NATIONAL = {r["id"]: r for r in yaml.safe_load(
     (FIXTURES / "corpus" / "national.yaml").read_text(encoding="utf-8"))}

@@ -142,7 +142,7 @@ def test_bad_request_is_permanent_with_reason(hooks, make_sub, gdp_event):
     assert "secret-token" not in info.value.reason
 
 
-def test_slow_hooks_times_out_as_transient(hooks, make_sub, gdp_event):
+def test_slow_receiver_times_out_as_transient(hooks, make_sub, gdp_event):
     hooks.respond(200, body="late", delay=1.0)
     started = time.monotonic()
     with pytest.raises(TransientSendError, match="within 0.3 s"):
