@@ -7,7 +7,6 @@ import json
 import re
 import signal
 import threading
-import time
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 
@@ -17,6 +16,8 @@ from bea_tracker.demo.localbea import LocalBea, data
 from bea_tracker.demo.localbea.archive import GDP_ID, gdp_estimates
 from db.records import ScheduledRelease, ScheduleRecord
 from db.schedule_store import store_schedule
+from tests.support.cli import run_cli
+from tests.support.waiting import wait_until
 
 GDP_SINCE_2019 = ("--archive", "--series", "GDP", "--since", "2019-01-01")
 RELEASE_PAGE = re.compile(r"^/news/\d{4}/")
@@ -31,12 +32,7 @@ def bea() -> Iterator[LocalBea]:
 
 def _query(backfiller, *args: str) -> list[dict]:
     """A query command's ``--json`` output, run in-process on the backfilled database."""
-    from click.testing import CliRunner
-
-    from bea_tracker.cli import main
-
-    result = CliRunner().invoke(main, ["--config", str(backfiller.config), *args, "--json"],
-                                catch_exceptions=False)
+    result = run_cli(*args, "--json", config=backfiller.config)
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -60,7 +56,7 @@ def test_dry_run_collects_every_url_across_pages_and_fetches_no_page(backfiller)
     run = backfiller.run(*GDP_SINCE_2019, "--dry-run")
 
     assert run.code == 0, run.stderr
-    summary = run.summary()
+    summary = run.json()
     expected = _expected_gdp_urls(bea)
     assert len(expected) == 89  # page 0 (real) + pages 1-4 (synthetic), 2019Q1 .. 2026Q2
     assert [p["url"] for p in summary["planned"]] == expected
@@ -79,7 +75,7 @@ def test_archive_backfill_then_revisions_shows_each_quarters_estimates(backfille
     run = backfiller.run(*GDP_SINCE_2019)
 
     assert run.code == 0, run.stderr
-    assert len(run.summary()["stored"]) == 89 and run.summary()["failed"] == []
+    assert len(run.json()["stored"]) == 89 and run.json()["failed"] == []
     assert "[89/89]" in run.stderr
     assert {r.user_agent for r in _page_requests(bea)} == {"bea-tracker-tests (test@example.org)"}
     assert all(r.history for r in backfiller.releases())
@@ -131,7 +127,7 @@ def test_a_rerun_asks_only_whether_the_listing_changed(backfiller):
     again = backfiller.run(*GDP_SINCE_2019)
 
     assert again.code == 0, again.stderr
-    summary = again.summary()
+    summary = again.json()
     assert summary["to_fetch"] == 0 and summary["stored"] == []
     assert summary["archive"]["listing_not_modified"] == 5
     listing = _listing_requests(bea)
@@ -231,11 +227,7 @@ def _stderr_lines(child) -> list[str]:
 
 
 def _wait(check, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            pytest.fail(f"condition not met within {timeout} s")
-        time.sleep(0.05)
+    wait_until(check, timeout)
 
 
 @pytest.mark.parametrize("args, message", [
