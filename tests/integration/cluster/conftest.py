@@ -14,9 +14,7 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -26,29 +24,13 @@ from sqlalchemy import create_engine, text
 
 from db.records import Subscription, SubscriptionFilter
 from db.session import Database, driver_url
+from tests.support.paths import ROOT
+from tests.support.waiting import wait_until
 
-ROOT = Path(__file__).resolve().parents[3]
 FAST_POLLING = {"timeout": "5s", "idle_interval": "30s", "burst_before": "5s",
                 "burst_after": "60s", "burst_interval": "1s"}
 READY = "daemon started"
 LEADS = "leader: this daemon polls BEA"
-
-
-def wait_until(check: Callable[[], Any], timeout: float, what: str, every: float = 0.1) -> Any:
-    """Poll ``check`` until it returns something truthy; fail naming ``what``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(every)
-
-
-def whole_second(ahead: float) -> datetime:
-    moment = datetime.now(timezone.utc) + timedelta(seconds=ahead)
-    return moment.replace(microsecond=0) + timedelta(seconds=1)
 
 
 class Daemon:

@@ -13,7 +13,8 @@ from sqlalchemy import insert
 from db.models import SubscriptionRow
 from db.records import FigureRecord, ReleaseRecord
 from db.store import Fetched, store_snapshot
-from tests.integration.cluster.conftest import LEADS, wait_until
+from tests.integration.cluster.conftest import LEADS
+from tests.support.waiting import wait_until
 
 URL = "https://www.bea.gov/news/2026/gdp-second-estimate-and-corporate-profits-2nd-quarter-2026"
 

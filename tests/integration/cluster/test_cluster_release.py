@@ -8,7 +8,9 @@ import time
 from collections import Counter
 
 from bea_tracker.demo.localbea import synthetic_gdp_release
-from tests.integration.cluster.conftest import LEADS, wait_until, whole_second
+from tests.integration.cluster.conftest import LEADS
+from tests.support.daemon import whole_second
+from tests.support.waiting import wait_until
 
 SUBSCRIBERS = ("desk", "ops", "risk", "wire")
 

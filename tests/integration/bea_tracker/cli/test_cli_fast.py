@@ -8,7 +8,6 @@ import json
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
@@ -16,8 +15,8 @@ from db import fastread
 from db.queries import latest_by_indicator
 from db.records import FigureRecord, ReleaseRecord
 from db.store import Fetched, store_snapshot
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).parents[3]
 PROBE = """
 import sys
 sys.argv = ["bea-tracker", *{args!r}]

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import json
 import subprocess
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from daemon_support import BEA_TRACKER, query, whole_second
 
 from bea_tracker.demo.localbea import LocalBea, synthetic_gdp_release
+from tests.support.cli import start_cli
+from tests.support.daemon import query, whole_second
+from tests.support.waiting import wait_until
 
 BURST_BEFORE, BURST_AFTER = timedelta(seconds=5), timedelta(seconds=10)
 
@@ -25,11 +26,7 @@ def bea() -> Iterator[LocalBea]:
 
 
 def _wait(check, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            pytest.fail(f"condition not met within {timeout} s")
-        time.sleep(0.05)
+    wait_until(check, timeout)
 
 
 def test_a_backfill_waits_out_the_burst_window_of_a_live_release(
@@ -43,10 +40,9 @@ def test_a_backfill_waits_out_the_burst_window_of_a_live_release(
     _wait(lambda: query(db_file, "SELECT count(*) FROM schedule_events WHERE title LIKE "
                                  "'%Synthetic 1%'")[0][0] == 1)
 
-    backfill = subprocess.Popen(
-        [BEA_TRACKER, "--config", str(config), "backfill", "--archive", "--series", "GDP",
-         "--since", "2019-01-01", "--json"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    backfill = start_cli("backfill", "--archive", "--series", "GDP", "--since", "2019-01-01",
+                         "--json", config=config, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
     try:
         hook = hooks.wait_for(1, timeout=60)[0]
         stdout, stderr = backfill.communicate(timeout=240)
