@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support.paths import ROOT
+
 PACKAGES = ("bea_tracker", "scraper", "notifier", "db")
 MAY_IMPORT = {
     "bea_tracker": {"bea_tracker", "scraper", "notifier", "db"},

@@ -7,11 +7,10 @@ from __future__ import annotations
 import ast
 import importlib
 import re
-from pathlib import Path
 
 import db.errors
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[3]
 PACKAGES = ("bea_tracker", "scraper", "notifier", "db")
 ERROR_MODULES = ("db.errors", "scraper.errors", "notifier.errors", "bea_tracker.errors")
 _LINE = re.compile(r"^(?P<indent>[ |]*)(?:\+-- )?(?P<name>[A-Z]\w+)")

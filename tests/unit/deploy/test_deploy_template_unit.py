@@ -4,9 +4,9 @@ from bea-tracker.service only where several daemons need it to."""
 from __future__ import annotations
 
 import shlex
-from pathlib import Path
 
 from bea_tracker.cli import main
+from tests.support.paths import ROOT
 from tests.unit.deploy.test_deploy_unit import DEPLOY, UNIT, parse_unit
 
 TEMPLATE = DEPLOY / "bea-tracker@.service"
@@ -31,7 +31,7 @@ def test_template_runs_the_same_daemon_with_the_database_url_from_the_secrets_fi
 
 
 def test_the_readme_says_how_to_start_two_and_what_happens_when_one_dies():
-    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Running on PostgreSQL", 1)[1].split("\n## ", 1)[0]
     for needed in ("bea-tracker@1", "bea-tracker@2", "createdb", "init", "leader",
                    "takes over", "FOR UPDATE SKIP LOCKED", "LISTEN"):
