@@ -105,6 +105,11 @@ def latency(app: App, since: str | None, fmt: str) -> None:
         return
     flat = [r | {"delivered": " ".join(f"{k}={v}" for k, v in r["delivered"].items())}
             for r in rows]
+    if fmt == "table":  # one time style, with its zone (CSV keeps ISO 8601)
+        from bea_tracker.cli.output import format_time
+
+        times = ("scheduled_at", "page_first_seen_at", "feed_first_seen_at")
+        flat = [r | {k: format_time(r.get(k)) for k in times} for r in flat]
     emit(flat, fmt, [("title", "Release"), ("scheduled_at", "Scheduled"),
                      ("page_first_seen_at", "Page live"), ("feed_first_seen_at", "In feed"),
                      ("page_ahead_of_feed_s", "Page ahead (s)"),
