@@ -108,6 +108,10 @@ class PollingConfig(_Section):
     burst_before: Seconds = 60
     burst_after: Seconds = 900
     burst_interval: Interval = 5
+    # BEA publishes at the scheduled second: probe the page this often for burst_dense_for
+    # from then (the feed, a minute or two behind the page, stays at burst_interval)
+    burst_dense_interval: Interval = 1
+    burst_dense_for: Seconds = 60
     timeout: Interval = 20
     schedule_refresh: Interval = 86400
     probe_predicted_urls: bool = True

@@ -1,17 +1,19 @@
 """Time to alert, and what the polling costs BEA.
 
 1. Simulation: the daemon (``bea-tracker run``, its own process) against a local BEA with
-   repeated synthetic releases, each page going live at a random moment within one burst
-   interval of its scheduled second (so any phase of the 5 s burst ticks is as likely) and
-   its feed item ``--feed-delay`` s later (BEA: ~90 s). One release in four has a URL the
-   title rule cannot predict (a slug BEA cut short), so only the feed can find it. For each
-   release: time from the page going live, and from the feed changing, to the webhook
-   receiver's arrival; p50/p95; how far ahead of the feed the alert was; and the requests
-   the daemon actually made, from the local BEA's request log. Polling is the default
-   except ``burst_before`` (10 s, not 60 s: earlier ticks only add 404 probes).
+   repeated synthetic releases, each page going live at a random moment within the second
+   after its scheduled second (BEA publishes at the scheduled second; any phase of the 1 s
+   dense ticks is as likely) and its feed item ``--feed-delay`` s later (BEA: ~90 s). One
+   release in four has a URL the title rule cannot predict (a slug BEA cut short), so only
+   the feed can find it. For each release: time from the page going live, and from the feed
+   changing, to the webhook receiver's arrival; p50/p95; how far ahead of the feed the alert
+   was; and the requests the daemon actually made, from the local BEA's request log. Polling
+   is the default except ``burst_before`` (10 s, not 60 s: earlier ticks only add 404
+   probes).
 2. Budget: average requests per day that the default polling configuration (idle 5 min;
-   bursts from 1 min before to 15 min after each release, every 5 s, feed poll + page
-   probe per tick) makes against BEA's real calendar (the bundled ICS).
+   bursts from 1 min before to 15 min after each release: the feed every 5 s, the page
+   every 5 s but every 1 s in the minute after the scheduled time) makes against BEA's real
+   calendar (the bundled ICS), counted by the daemon's own tick rule (BurstTicks).
 
 Run: ``.venv/bin/python bench/bench_alert.py [--releases N] [--feed-delay S] [--seed N]``
 (about 30 s + N x gap + feed-delay: 5 minutes by default). Prints figures, not pass/fail.
@@ -38,12 +40,14 @@ from pathlib import Path
 import yaml
 
 from bea_tracker.config import PollingConfig
+from bea_tracker.daemon.bursts import BurstTicks
 from bea_tracker.demo.localbea import LocalBea, Publication, synthetic_gdp_release
 from bea_tracker.demo.sinks import WebhookSink
 from scraper.schedule import parse_schedule_ics
 
 BEA_TRACKER = str(Path(sys.executable).with_name("bea-tracker"))
-BURST_INTERVAL = PollingConfig().burst_interval  # 5 s: time to alert mostly depends on it
+BURST_INTERVAL = PollingConfig().burst_interval  # 5 s: the feed, and the page off its minute
+DENSE_INTERVAL = PollingConfig().burst_dense_interval  # 1 s: the page in its first minute
 SIM_BURST_BEFORE = 10.0  # not 60 s, so releases can follow each other quickly
 FEED_LAG_REAL = 108.0  # BEA's feed for an 8:30 release carried Last-Modified 08:31:48
 
@@ -70,7 +74,7 @@ def cli(config: Path, *args: str) -> str:
 def plan_releases(bea: LocalBea, count: int, gap: float, feed_delay: float,
                   rng: random.Random) -> list[Simulated]:
     """Schedule ``count`` releases ``gap`` s apart and publish each one: the page within
-    one burst interval of its scheduled second, the feed item ``feed_delay`` s later."""
+    the second after its scheduled second, the feed item ``feed_delay`` s later."""
     first = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(seconds=20)
     plans = []
     for k in range(count):
@@ -78,7 +82,7 @@ def plan_releases(bea: LocalBea, count: int, gap: float, feed_delay: float,
         predicted = synthetic_gdp_release(starts, seq=900 + k).path
         cut = predicted.removesuffix("-2nd-quarter-2026") if k % 4 == 3 else None
         release = synthetic_gdp_release(starts, seq=900 + k, path=cut)
-        page_at = starts + timedelta(seconds=rng.uniform(0, BURST_INTERVAL))
+        page_at = starts + timedelta(seconds=rng.uniform(0, DENSE_INTERVAL))
         plans.append(Simulated(starts, bea.publish(release, at=page_at, feed_delay=feed_delay),
                                predicted))
     bea.schedule_with([p.publication.release.event(p.scheduled) for p in plans],
@@ -195,14 +199,22 @@ def report_requests(bea: LocalBea, plans: list[Simulated], elapsed: float,
 
 
 # -- the budget against BEA's calendar ---------------------------------------------------
-def _per_release(before: float, interval: float, found_after: float | None) -> float:
-    """Requests of one burst: feed poll + probe per tick from ``before`` the scheduled time
-    until the tick that finds it ``found_after`` s after (None: never, the whole window),
-    plus robots.txt and the page crawled when the feed later carries it."""
-    if found_after is None:
-        return 2 * (math.floor((before + PollingConfig().burst_after) / interval) + 1)
-    ticks = math.ceil((before + found_after) / interval) + 1
-    return 2 * ticks + 2
+def _per_release(found_after: float | None) -> float:
+    """Requests of one burst under the default polling: the daemon's own tick rule from
+    ``burst_before`` the scheduled time until the tick that finds the release
+    ``found_after`` s after (None: never, the whole window), plus robots.txt and the page
+    crawled when the feed later carries it."""
+    cfg = PollingConfig()
+    starts = datetime(2026, 7, 30, 12, 30, tzinfo=timezone.utc)
+    ticks = BurstTicks(starts, cfg.burst_interval, cfg.burst_dense_interval,
+                       cfg.burst_dense_for)
+    end = cfg.burst_after if found_after is None else found_after
+    requests, at = 0, -cfg.burst_before + ticks.tick / 4
+    while at <= end + ticks.tick / 4:
+        probe, feed = ticks.due(starts + timedelta(seconds=at))
+        requests += probe + feed
+        at += ticks.tick
+    return requests + (0 if found_after is None else 2)
 
 
 def calendar_budget() -> None:
@@ -216,12 +228,12 @@ def calendar_budget() -> None:
     cfg = PollingConfig()
     idle = 86400 / cfg.idle_interval + 86400 / cfg.schedule_refresh
     cases = {
-        "typical: live at its minute, found by the probe at the next tick (T+5 s)":
-            _per_release(cfg.burst_before, cfg.burst_interval, cfg.burst_interval),
+        "typical: live at its second, found by the probe at the next tick (T+0.25 s)":
+            _per_release(0.25),
         f"feed only: URL not predicted, found when the feed changes (T+{FEED_LAG_REAL:.0f} s)":
-            _per_release(cfg.burst_before, cfg.burst_interval, FEED_LAG_REAL),
+            _per_release(FEED_LAG_REAL),
         "worst: never appears, bursts the whole 16-minute window":
-            _per_release(cfg.burst_before, cfg.burst_interval, None),
+            _per_release(None),
     }
     busiest_day, busiest = days.most_common(1)[0]
     print(f"\n== Requests per day against BEA's calendar ({ics.name}) ==")
@@ -229,7 +241,9 @@ def calendar_budget() -> None:
           f"({span} days): {per_day:.3f} releases/day; busiest day {busiest_day} "
           f"({busiest} releases)")
     print(f"default polling: idle {cfg.idle_interval:.0f} s, burst {cfg.burst_before:.0f} s "
-          f"before to {cfg.burst_after:.0f} s after, every {cfg.burst_interval:.0f} s, probe on")
+          f"before to {cfg.burst_after:.0f} s after: feed every {cfg.burst_interval:.0f} s, "
+          f"page every {cfg.burst_interval:.0f} s, every {cfg.burst_dense_interval:.0f} s for "
+          f"{cfg.burst_dense_for:.0f} s from the scheduled time")
     print(f"idle polls + schedule refresh: {idle:.0f} requests/day")
     for name, per_release in cases.items():
         print(f"{name}:\n    {per_release:.0f} requests/release -> average "

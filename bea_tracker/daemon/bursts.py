@@ -88,3 +88,41 @@ def report_missing(session: Session, window: BurstWindow) -> int | None:
                        f"not appeared on BEA's feed or its page {late} later",
         },
     )
+
+
+@dataclass
+class BurstTicks:
+    """What one burst tick does: probe the predicted page, poll the feed, or both.
+
+    BEA publishes a scheduled release at its second, so the page is probed densely (every
+    ``dense_interval``) for ``dense_for`` from the scheduled time, and every ``interval``
+    before and after that; the feed, which lags the page by a minute or two, is polled
+    every ``interval`` throughout. The daemon ticks every ``dense_interval``; a tick with
+    nothing due asks BEA nothing. (Pure: the daemon keeps one per burst.)
+    """
+
+    starts_at: datetime
+    interval: float
+    dense_interval: float
+    dense_for: float
+    last_probe: datetime | None = None
+    last_feed: datetime | None = None
+
+    @property
+    def tick(self) -> float:
+        return min(self.interval, self.dense_interval)
+
+    def due(self, now: datetime) -> tuple[bool, bool]:
+        """(probe, poll the feed) at ``now``; records what it says is due."""
+        since = (now - self.starts_at).total_seconds()
+        every = self.dense_interval if 0 <= since < self.dense_for else self.interval
+        slack = self.tick / 4  # timers fire a little late or early
+        probe = self.last_probe is None or \
+            (now - self.last_probe).total_seconds() >= every - slack
+        feed = self.last_feed is None or \
+            (now - self.last_feed).total_seconds() >= self.interval - slack
+        if probe:
+            self.last_probe = now
+        if feed:
+            self.last_feed = now
+        return probe, feed

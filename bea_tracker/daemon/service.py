@@ -31,7 +31,13 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bea_tracker import signals
 from bea_tracker.app import App
 from bea_tracker.cycles import build_poller, notify_cycle
-from bea_tracker.daemon.bursts import BurstWindow, mark_if_appeared, plan_windows, report_missing
+from bea_tracker.daemon.bursts import (
+    BurstTicks,
+    BurstWindow,
+    mark_if_appeared,
+    plan_windows,
+    report_missing,
+)
 from bea_tracker.daemon.metrics import Metrics
 from bea_tracker.daemon.roles import RoleKeeper
 from bea_tracker.daemon.status import assess_health
@@ -289,23 +295,28 @@ class Daemon:
                 self._add_burst(window, now)
 
     def _add_burst(self, window: BurstWindow, now: datetime) -> None:
-        interval = self.config.polling.burst_interval
+        polling = self.config.polling
+        ticks = BurstTicks(window.starts_at, polling.burst_interval,
+                           polling.burst_dense_interval, polling.burst_dense_for)
+        # ticks fall a quarter tick after the whole seconds, so the tick after the
+        # scheduled second finds a page that went live at that second
+        start = max(window.opens_at, now) + timedelta(seconds=ticks.tick / 4)
         self.scheduler.add_job(
             self._tracked(self.burst_poll), IntervalTrigger(
-                seconds=interval, start_date=max(window.opens_at, now),
-                end_date=window.closes_at),
-            args=[window], id=window.job_id)
+                seconds=ticks.tick, start_date=start, end_date=window.closes_at),
+            args=[window, ticks], id=window.job_id)
         self.scheduler.add_job(
             self._tracked(self.watchdog), DateTrigger(run_date=window.closes_at),
             args=[window], id="watchdog:" + window.job_id.split(":", 1)[1])
         logger.info("burst polling planned for %s at %s", window.title,
                     window.starts_at.isoformat())
 
-    async def burst_poll(self, window: BurstWindow) -> None:
-        if await self._appeared(window):
+    async def burst_poll(self, window: BurstWindow, ticks: BurstTicks) -> None:
+        probe, feed = ticks.due(datetime.now(timezone.utc))
+        if not (probe or feed) or await self._appeared(window):
             return
         self.state["bursts"] = [window.title]
-        if self.config.polling.probe_predicted_urls:
+        if probe and self.config.polling.probe_predicted_urls:
             outcome = await probe_release(
                 self.db, self.client, window.target, base_url=self.config.bea.base_url,
                 sink=PageSink(self.db, failure_threshold=self.config.polling.failure_threshold),
@@ -314,7 +325,8 @@ class Daemon:
                 self.metrics.poll("page", True)
                 if outcome.event_ids:
                     self._wake.set()
-        await self.poll_feed("burst")
+        if feed:
+            await self.poll_feed("burst")
         await self._appeared(window)
 
     async def _appeared(self, window: BurstWindow) -> bool:
