@@ -49,7 +49,10 @@ def test_latest_history_show_export(cli, db_url):
     assert "-$88.6 billion" in cli("latest").stdout
 
     rows = list(csv.DictReader(io.StringIO(cli("history", "trade_balance", "--csv").stdout)))
-    assert rows[0]["value"] == "-88.6" and rows[0]["release_url"] == URL
+    by_period = {row["period"]: row for row in rows}
+    assert by_period["2026-07"]["value"] == "-88.6" and by_period["2026-07"]["release_url"] == URL
+    # the release restates June's deficit: stored as a revised vintage of 2026-06
+    assert by_period["2026-06"]["value"] == "-71.2" and by_period["2026-06"]["estimate"] == "revised"
 
     shown = json.loads(cli("show", "us-international-trade-goods-and-services-july-2026",
                            "--json").stdout)
@@ -58,7 +61,8 @@ def test_latest_history_show_export(cli, db_url):
     assert len(shown["vintages"]) == 1
 
     exported = json.loads(cli("export", "--format", "json").stdout)
-    assert len(exported) == 1 and exported[0]["current"] is True
+    assert {(f["period"], f["value"]) for f in exported} == {("2026-07", -88.6), ("2026-06", -71.2)}
+    assert all(f["current"] is True for f in exported)
 
 
 def test_show_unknown_release_fails_cleanly(cli):
