@@ -185,21 +185,22 @@ def report_requests(bea: LocalBea, plans: list[Simulated], elapsed: float,
     total = sum(kinds.values())
     n = len(plans)
     print(f"\n== Requests the daemon made in the simulation ({elapsed:.0f} s, {n} releases; "
-          f"burst_before {SIM_BURST_BEFORE:.0f} s, every {BURST_INTERVAL:.0f} s) ==")
+          f"burst_before {SIM_BURST_BEFORE:.0f} s, feed every {BURST_INTERVAL:.0f} s, page "
+          f"every {DENSE_INTERVAL:.0f} s in the first minute) ==")
     print("by kind: " + ", ".join(f"{k} {v}" for k, v in kinds.most_common()))
     other = total - kinds["probe"] - kinds["feed"]
     print(f"per release: {total / n:.1f} (probe {kinds['probe'] / n:.1f}, "
           f"feed {kinds['feed'] / n:.1f}, other {other / n:.1f})")
     found = [p for p in plans if not p.feed_only]
-    model = _per_release(SIM_BURST_BEFORE, BURST_INTERVAL, found_after=BURST_INTERVAL)
-    model_feed = _per_release(SIM_BURST_BEFORE, BURST_INTERVAL, found_after=feed_delay)
+    model = _per_release(found_after=DENSE_INTERVAL, before=SIM_BURST_BEFORE)
+    model_feed = _per_release(found_after=feed_delay, before=SIM_BURST_BEFORE)
     mix = (len(found) * model + (n - len(found)) * model_feed) / n
     print(f"the budget model (above) for this simulation: {mix:.1f} per release, plus idle "
           "polls and the schedule")
 
 
 # -- the budget against BEA's calendar ---------------------------------------------------
-def _per_release(found_after: float | None) -> float:
+def _per_release(found_after: float | None, before: float | None = None) -> float:
     """Requests of one burst under the default polling: the daemon's own tick rule from
     ``burst_before`` the scheduled time until the tick that finds the release
     ``found_after`` s after (None: never, the whole window), plus robots.txt and the page
@@ -209,7 +210,8 @@ def _per_release(found_after: float | None) -> float:
     ticks = BurstTicks(starts, cfg.burst_interval, cfg.burst_dense_interval,
                        cfg.burst_dense_for)
     end = cfg.burst_after if found_after is None else found_after
-    requests, at = 0, -cfg.burst_before + ticks.tick / 4
+    before = cfg.burst_before if before is None else before
+    requests, at = 0, -before + ticks.tick / 4
     while at <= end + ticks.tick / 4:
         probe, feed = ticks.due(starts + timedelta(seconds=at))
         requests += probe + feed

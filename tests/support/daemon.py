@@ -99,8 +99,21 @@ class DaemonProcess:
         self._log.close()
 
 
-def query(db_file: Path, sql: str, *params: Any) -> list[tuple]:
-    """Rows from the tracker's SQLite database (a short read, as any other reader)."""
+def query(db_file: Path | str, sql: str, *params: Any) -> list[tuple]:
+    """Rows from the tracker's database (a short read, as any other reader): a SQLite
+    file's path, or a PostgreSQL URL (``?`` placeholders either way)."""
+    if isinstance(db_file, str):
+        from sqlalchemy import create_engine
+
+        from db.session import driver_url
+
+        engine = create_engine(driver_url(db_file))
+        try:
+            with engine.connect() as conn:
+                rows = conn.exec_driver_sql(sql.replace("?", "%s"), tuple(params))
+                return [tuple(row) for row in rows]
+        finally:
+            engine.dispose()
     with closing(sqlite3.connect(db_file, timeout=30)) as conn:
         return conn.execute(sql, params).fetchall()
 
@@ -109,14 +122,19 @@ def parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def heartbeat_at(db_file: Path) -> datetime | None:
-    """When the running daemon last wrote its heartbeat (None before its first)."""
+def heartbeat_at(db_file: Path | str) -> datetime | None:
+    """When the running daemon last wrote its heartbeat (None before its first); on
+    PostgreSQL (several daemons, no one-daemon claim) the newest row of ``daemons``."""
+    if isinstance(db_file, str):
+        rows = query(db_file, "SELECT max(heartbeat_at) FROM daemons WHERE state = 'running'")
+        beat = rows[0][0] if rows else None
+        return beat.replace(tzinfo=timezone.utc) if beat else None
     rows = query(db_file, "SELECT value FROM daemon_state")
     value = json.loads(rows[0][0]) if rows else {}
     return parse_time(value.get("heartbeat_at"))
 
 
-def wait_for_heartbeat(db_file: Path, log: DaemonProcess | None = None,
+def wait_for_heartbeat(db_file: Path | str, log: DaemonProcess | None = None,
                        timeout: float = 30.0) -> datetime:
     """Until the daemon writes a heartbeat after now: its loop went round at least once
     more (a condition to wait on before checking that nothing more happened)."""

@@ -48,9 +48,10 @@ def config_path(configure) -> Path:
 
 
 @pytest.fixture
-def db_file(tmp_path: Path, config_path: Path, database) -> Path:
-    """The SQLite file the config points at (tests/conftest.py's ``db_url``), migrated."""
-    return tmp_path / "bea.db"
+def db_file(tmp_path: Path, config_path: Path, database, db_url: str) -> Path | str:
+    """The SQLite file the config points at (tests/conftest.py's ``db_url``), migrated;
+    a PostgreSQL URL where a test runs on both backends (``query`` reads either)."""
+    return tmp_path / "bea.db" if db_url.startswith("sqlite") else db_url
 
 
 @pytest.fixture

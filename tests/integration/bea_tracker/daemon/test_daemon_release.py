@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bea_tracker.demo.localbea import synthetic_gdp_release
+from tests.support.backends import BACKENDS
 from tests.support.daemon import parse_time, query, wait_for_heartbeat, whole_second
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The daemon's release path runs on SQLite and on a real PostgreSQL server."""
+    return request.param
+
 
 BURST_AFTER = timedelta(seconds=60)  # conftest.FAST_POLLING
 
