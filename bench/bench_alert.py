@@ -96,7 +96,7 @@ def simulate(args: argparse.Namespace, workdir: Path) -> tuple[list[Simulated], 
     with LocalBea() as bea, WebhookSink() as hooks:
         config = workdir / "config.yaml"
         config.write_text(yaml.safe_dump({
-            "database": {"url": f"sqlite:///{workdir / 'bea.db'}"},
+            "database": {"url": args.database_url or f"sqlite:///{workdir / 'bea.db'}"},
             "bea": bea.config(),
             "polling": {"burst_before": f"{SIM_BURST_BEFORE}s"},
         }), encoding="utf-8")
@@ -261,10 +261,29 @@ def main() -> None:
     parser.add_argument("--gap", type=float, default=16.0, help="seconds between releases")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--budget-only", action="store_true", help="skip the simulation")
+    parser.add_argument("--postgres", action="store_true",
+                        help="run the daemon on PostgreSQL (a throwaway cluster)")
     args = parser.parse_args()
     calendar_budget()
     if args.budget_only:
         return
+    args.database_url, cluster = None, None
+    if args.postgres:
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+        from tests.support.postgres import PgCluster
+
+        cluster = PgCluster()
+        cluster.start()
+        args.database_url = cluster.new_database()
+        print("\n(the daemon's database: PostgreSQL)")
+    try:
+        run_simulation(args)
+    finally:
+        if cluster is not None:
+            cluster.stop()
+
+
+def run_simulation(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-alert-") as tmp:
         plans, bea, tracked, elapsed = simulate(args, Path(tmp))
         report_latency(plans, tracked)
