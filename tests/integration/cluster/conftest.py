@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -139,6 +140,26 @@ def sql(database_url: str) -> Iterator[Callable[..., list[tuple]]]:
 
     yield run
     engine.dispose()
+
+
+@pytest.fixture
+def next_heartbeats(sql: Callable[..., list[tuple]]) -> Callable[[list[Daemon]], None]:
+    """``next_heartbeats(daemons)``: wait until each of them still running writes a
+    heartbeat after now: each went round its loop once more (burst ticks, delivery
+    wake-ups); then check that nothing more came."""
+
+    def wait(daemons: list[Daemon]) -> None:
+        now = datetime.now(timezone.utc).replace(tzinfo=None)  # stored as naive UTC
+        pids = {d.pid for d in daemons if d.running}
+
+        def beaten() -> bool:
+            rows = sql("SELECT pid FROM daemons WHERE state = 'running' AND "
+                       "heartbeat_at > :now", now=now)
+            return pids <= {pid for (pid,) in rows}
+
+        wait_until(beaten, 30, "every running daemon's next heartbeat")
+
+    return wait
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ def agents(bea, since: int = 0) -> Counter:
 
 
 def test_three_daemons_one_poller_each_alert_once(baseline, bea, hooks, subscribe,
-                                                  start_daemons, sql):
+                                                  start_daemons, sql, next_heartbeats):
     for name in SUBSCRIBERS:
         subscribe(hooks.url_for(name), name)
     starts = whole_second(12)
@@ -34,7 +34,7 @@ def test_three_daemons_one_poller_each_alert_once(baseline, bea, hooks, subscrib
     assert len(leader) == 1, [d.number for d in leader]
 
     calls = hooks.wait_for(len(SUBSCRIBERS), timeout=90, accepted_only=True)
-    time.sleep(3)  # more burst ticks and delivery wake-ups: nothing arrives twice
+    next_heartbeats(daemons)  # more burst ticks and delivery wake-ups: nothing arrives twice
 
     assert sorted(c.name for c in hooks.calls) == sorted(SUBSCRIBERS)
     assert {c.json["events"][0]["release"]["title"] for c in calls} == {release.title}
@@ -47,8 +47,8 @@ def test_three_daemons_one_poller_each_alert_once(baseline, bea, hooks, subscrib
     assert LEADS not in "".join(d.text() for d in daemons if d is not leader[0])
 
 
-def test_kill_9_the_leader_before_a_release_another_takes_over(baseline, bea, hooks,
-                                                              subscribe, start_daemons, sql):
+def test_kill_9_the_leader_before_a_release_another_takes_over(
+        baseline, bea, hooks, subscribe, start_daemons, sql, next_heartbeats):
     """The leader is killed (no goodbye) while it burst-polls, 3 s before the release:
     PostgreSQL ends its session, so its lock is free at once; a follower takes it within
     a second or two, reads the calendar, probes the page and the alert still arrives, once
@@ -71,7 +71,7 @@ def test_kill_9_the_leader_before_a_release_another_takes_over(baseline, bea, ho
     [second] = wait_until(lambda: [d for d in daemons if d.leads], 20, "a new leader")
     took_over = time.monotonic() - killed_at
     calls = hooks.wait_for(len(SUBSCRIBERS), timeout=90, accepted_only=True)
-    time.sleep(3)
+    next_heartbeats(daemons)
 
     assert took_over < 10, took_over  # README: within seconds of the leader's death
     assert sorted(c.name for c in hooks.calls) == sorted(SUBSCRIBERS)

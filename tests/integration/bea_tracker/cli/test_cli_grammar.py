@@ -18,6 +18,7 @@ from db.records import FigureRecord, ReleaseRecord
 from db.session import Database
 from db.store import Fetched, store_snapshot
 from tests.support.paths import ROOT
+from tests.support.waiting import wait_until
 
 URL = "https://www.bea.gov/news/2026/personal-income-and-outlays-july-2026"
 RELEASED = datetime(2026, 8, 29, 8, 30, tzinfo=timezone(timedelta(hours=-4)))
@@ -195,11 +196,10 @@ def test_browse_stops_datasette_when_stopped(tmp_path, write_config):
                                    str(write_config()), "browse", "--port", "0"], env=env,
                                   stderr=err)
     try:
-        deadline = time.monotonic() + 60
-        while not pid_file.exists():  # readiness: the child has started
-            assert browse.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, "Datasette stand-in never started"
-            time.sleep(0.05)
+        # readiness: the child has started
+        wait_until(lambda: pid_file.exists() or browse.poll() is not None, 60,
+                   "the Datasette stand-in to start")
+        assert browse.poll() is None, log.read_text()
         child = int(pid_file.read_text())
         browse.send_signal(signal.SIGTERM)
         assert browse.wait(timeout=30) == 0
