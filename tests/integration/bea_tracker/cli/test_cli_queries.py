@@ -52,7 +52,8 @@ def test_latest_history_show_export(cli, db_url):
     by_period = {row["period"]: row for row in rows}
     assert by_period["2026-07"]["value"] == "-88.6" and by_period["2026-07"]["release_url"] == URL
     # the release restates June's deficit: stored as a revised vintage of 2026-06
-    assert by_period["2026-06"]["value"] == "-71.2" and by_period["2026-06"]["estimate"] == "revised"
+    assert by_period["2026-06"]["value"] == "-71.2"
+    assert by_period["2026-06"]["estimate"] == "revised"
 
     shown = json.loads(cli("show", "us-international-trade-goods-and-services-july-2026",
                            "--json").stdout)
