@@ -26,9 +26,9 @@ def validators_sent(bea) -> list[tuple[str, str | None, str | None]]:
     site = bea._site
     respond = site.respond
 
-    def recording(method, path, headers):
+    def recording(method, path, headers, *rest):
         seen.append((path, headers.get("If-None-Match"), headers.get("If-Modified-Since")))
-        return respond(method, path, headers)
+        return respond(method, path, headers, *rest)  # rest: the query, since the archive
 
     site.respond = recording
     return seen
