@@ -1,4 +1,11 @@
-"""Storing BEA's release schedule; a moved or added release becomes a schedule_change."""
+"""Storing BEA's release schedule; a moved, added or cancelled release becomes a
+schedule_change.
+
+A release is *cancelled* when a schedule that still covers its date (BEA's list runs
+from before it to after it) no longer lists it, and its time has not come yet: its time
+is cleared (no burst is planned for it) and the event says "cancelled". A release BEA
+moved keeps its (title, period) and gets a new time: "moved to ...".
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,12 +25,15 @@ from db.types import fit, utcnow
 
 logger = logging.getLogger(__name__)
 
+NEW_YORK = ZoneInfo("America/New_York")
+
 
 @dataclass
 class ScheduleUpdate:
     added: int = 0
     moved: int = 0
     unchanged: int = 0
+    cancelled: int = 0
     event_ids: list[int] = field(default_factory=list)
 
 
@@ -91,6 +102,8 @@ def store_schedule(
         )
         if event_id:
             update.event_ids.append(event_id)
+    seen = {schedule_key(ev.title, ev.period, ev.starts_at) for ev in schedule.events}
+    _note_cancelled(session, schedule, existing, seen, now, baseline or first_time, update)
     for item in schedule.unscheduled:
         key = (fit(item.title, ScheduleRow.title) or "", "", 0)
         if key not in existing:
@@ -102,6 +115,42 @@ def store_schedule(
             session.add(row)
             existing[key] = row
     return update
+
+
+def _note_cancelled(session: Session, schedule: ScheduleRecord,
+                    existing: dict[tuple[str, str, int], ScheduleEventRow],
+                    seen: set[tuple[str, str, int]], now: datetime, quiet: bool,
+                    update: ScheduleUpdate) -> None:
+    """Future releases inside the span the new schedule covers that it no longer lists."""
+    times = [ev.starts_at for ev in schedule.events if ev.starts_at is not None]
+    if not times:
+        return  # an empty or unreadable schedule cancels nothing
+    first, last = min(times), max(times)
+    for key, row in existing.items():
+        when = row.starts_at
+        if key in seen or when is None or when <= now or not first <= when <= last:
+            continue
+        row.starts_at = None
+        row.note = fit(f"cancelled: was scheduled for {when.isoformat()}",
+                       ScheduleEventRow.note)
+        row.updated_at = now
+        update.cancelled += 1
+        session.flush()
+        name = f"{row.title}, {row.period}" if row.period else row.title
+        local = when.astimezone(NEW_YORK)
+        said = f"{local:%B} {local.day}, {local.year}, {local:%I:%M %p %Z}".replace(" 0", " ")
+        event_id = append_event(
+            session, EVENT_SCHEDULE_CHANGE,
+            f"{EVENT_SCHEDULE_CHANGE}:{row.id}:cancelled:{when.isoformat()}",
+            schedule_event_id=row.id, baseline=quiet,
+            payload={"change": "cancelled", "starts_at": None,
+                     "previous_starts_at": when.isoformat(),
+                     "message": f"{name}: cancelled (it was scheduled for {said}; "
+                                "BEA's schedule no longer lists it)"},
+        )
+        if event_id:
+            update.event_ids.append(event_id)
+        logger.info("schedule: %s cancelled (was %s)", name, when.isoformat())
 
 
 def upcoming_events(
