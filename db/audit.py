@@ -36,18 +36,18 @@ logger = logging.getLogger(__name__)
 
 
 def current_pages(session: Session) -> list[StoredPage]:
-    """Every release's current vintage that is a page (feed items have no page to re-read)."""
+    """Every release's current vintage: its page, or its feed item when no page came."""
     rows = session.execute(
         select(Release, Snapshot)
         .join(Snapshot, Snapshot.id == Release.current_snapshot_id)
-        .where(Snapshot.kind == KIND_PAGE)
+        .where(Snapshot.kind.in_((KIND_PAGE, KIND_FEED_ITEM)))
         .order_by(Release.id)
     ).all()
     return [
         StoredPage(release_id=release.id, snapshot_id=snap.id, url=release.url,
                    title=release.title, fetched_at=snap.fetched_at,
                    body=zlib.decompress(snap.raw_zlib), extraction=snap.extraction,
-                   figures=snapshot_figures(session, snap.id))
+                   figures=snapshot_figures(session, snap.id), kind=snap.kind)
         for release, snap in rows
     ]
 
@@ -59,11 +59,11 @@ def _vintage_key(page: StoredPage, record: ReleaseRecord) -> str:
 
 def store_reextraction(session: Session, page: StoredPage, record: ReleaseRecord) -> int | None:
     """Store ``record`` (the bytes of ``page`` re-extracted) as the release's new current
-    vintage, with a baseline revision event; None when it was stored before."""
+    vintage of the same kind, with a baseline revision event; None when stored before."""
     original = session.get(Snapshot, page.snapshot_id)
     assert original is not None
     inserted = insert_ignoring_duplicates(session, Snapshot.__table__, [{
-        "release_id": page.release_id, "kind": KIND_PAGE, "sha256": _vintage_key(page, record),
+        "release_id": page.release_id, "kind": page.kind, "sha256": _vintage_key(page, record),
         "url": original.url, "fetched_at": original.fetched_at,
         "http_status": original.http_status, "etag": original.etag,
         "last_modified": original.last_modified, "content_type": original.content_type,
@@ -73,7 +73,7 @@ def store_reextraction(session: Session, page: StoredPage, record: ReleaseRecord
     if not inserted:
         return None
     snapshot_id = session.scalar(select(Snapshot.id).where(
-        Snapshot.release_id == page.release_id, Snapshot.kind == KIND_PAGE,
+        Snapshot.release_id == page.release_id, Snapshot.kind == page.kind,
         Snapshot.sha256 == _vintage_key(page, record)))
     release = session.get(Release, page.release_id)
     assert release is not None and snapshot_id is not None

@@ -300,8 +300,9 @@ class Subscription:
 
 @dataclass(frozen=True)
 class StoredPage:
-    """A release's current page vintage as stored: the raw bytes to re-extract, and the
-    figures the extractors of the time found in them (for ``bea-tracker audit``)."""
+    """A release's current vintage as stored (its page, else its feed item): the raw bytes
+    to re-extract, and the figures the extractors of the time found in them (for
+    ``bea-tracker audit``)."""
 
     release_id: int
     snapshot_id: int
@@ -311,6 +312,7 @@ class StoredPage:
     body: bytes
     extraction: str
     figures: tuple[FigureRecord, ...] = ()
+    kind: str = "page"  # or "feed_item": the item's stored JSON, re-read the same way
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,7 @@ def store_schedule(
 
 
 def _note_cancelled(session: Session, schedule: ScheduleRecord,
-                    existing: dict[tuple[str, str, int], ScheduleEventRow],
+                    existing: dict[tuple[str, str, int], ScheduleRow],
                     seen: set[tuple[str, str, int]], now: datetime, quiet: bool,
                     update: ScheduleUpdate) -> None:
     """Future releases inside the span the new schedule covers that it no longer lists."""
@@ -132,7 +132,7 @@ def _note_cancelled(session: Session, schedule: ScheduleRecord,
             continue
         row.starts_at = None
         row.note = fit(f"cancelled: was scheduled for {when.isoformat()}",
-                       ScheduleEventRow.note)
+                       ScheduleRow.note)
         row.updated_at = now
         update.cancelled += 1
         session.flush()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from xml.etree.ElementTree import ParseError
 
@@ -29,6 +30,7 @@ from db.releases import known_snapshots, releases_missing_page
 from db.session import Session
 from db.store import KIND_FEED_ITEM
 from scraper.extract import figures_from_text
+from scraper.extract.families import family_for
 
 RECENT_HOURS = 36.0
 RETRY_MAX_DELAY = timedelta(hours=1)
@@ -81,6 +83,24 @@ def item_record(item: FeedItem) -> ReleaseRecord:
         extraction=EXTRACTION_OK if figures else EXTRACTION_PARTIAL,
         problems=() if figures else ("feed item carries no figures",),
     )
+
+
+def reread_item(body: bytes) -> ReleaseRecord:
+    """A stored feed item (``item_bytes``) read again with today's extractors: its
+    ``<data>`` figures as stored, their estimate read again from the title, and the figures
+    of its description sentence. For ``bea-tracker audit``."""
+    data = json.loads(body)
+    title = data.get("title") or ""
+    family = family_for(data.get("series")) or family_for(title)
+    estimate = family.estimate(title, data.get("vintage")) if family else None
+    figures = tuple(replace(FigureRecord(**f), estimate=estimate) for f in data.get("figures", []))
+    published = data.get("published")
+    item = FeedItem(guid=data.get("guid") or "", title=title, link=data.get("link") or "",
+                    published=datetime.fromisoformat(published) if published else None,
+                    series=data.get("series"), next_release=data.get("next_release"),
+                    figures=figures, description=data.get("description"),
+                    vintage=data.get("vintage"))
+    return item_record(item)
 
 
 def well_formed(body: bytes) -> bool:

@@ -1,4 +1,5 @@
-"""Re-extract every stored page with today's extractors and say what that changes.
+"""Re-extract every stored page (or feed item, for releases without a page) with today's
+extractors and say what that changes.
 
 Run it whenever an extractor changes: per release, the figures the current extractors
 add, change (value, estimate or prior) or lose against what is stored. With ``apply``
@@ -77,10 +78,13 @@ def compare(old: tuple[FigureRecord, ...],
 
 
 def audit_page(page: StoredPage) -> tuple[AuditEntry, Any]:
-    """The audit of one stored page, and the re-extracted record (to store with --apply)."""
+    """The audit of one stored vintage, and the re-extracted record (to store with
+    --apply): a page through the page extractors, a feed item through the feed's."""
     from scraper.extract import extract_release
+    from scraper.feed_items import reread_item
 
-    record = extract_release(page.body, page.url)
+    record = reread_item(page.body) if page.kind == "feed_item" else \
+        extract_release(page.body, page.url)
     entry = AuditEntry(page.release_id, page.url, record.title or page.title, page.extraction,
                        record.extraction, compare(page.figures, record.figures))
     return entry, record

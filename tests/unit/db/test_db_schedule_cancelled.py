@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 
 from db.events import event_record
-from db.models import Event, ScheduleEventRow
+from db.models import Event, ScheduleRow
 from db.records import ScheduleEvent, ScheduleRecord
 from db.schedule_store import store_schedule
 from notifier.render.views import event_view
@@ -49,7 +49,7 @@ def test_cancelled_and_moved(database):
     assert changes[2][0] == "cancelled"
     assert changes[2][1].startswith("U.S. International Trade, 3rd Quarter 2026: cancelled")
     with database.session() as session:
-        rows = {r.title: r for r in session.scalars(select(ScheduleEventRow))}
+        rows = {r.title: r for r in session.scalars(select(ScheduleRow))}
     assert rows["U.S. International Trade"].starts_at is None  # no burst is planned for it
     assert rows["Past Release"].starts_at is not None
     assert rows["Far Release"].starts_at is not None

@@ -78,3 +78,29 @@ def test_audit_reports_then_applies_quietly(cli, database):
     again = cli("audit", "--json")
     assert json.loads(again.stdout)[0]["figures"] == []
     assert "0 with corrections" in cli("audit", "--apply").stdout
+
+
+def test_feed_only_releases_gain_their_description_figures(cli, database):
+    """A release known only from the feed, stored by a version that read only <data>: the
+    audit adds what the item's description states (BEA's real feed of 2026-09-13)."""
+    from scraper.feed_items import item_bytes
+    from scraper.feed_parse import parse_feed
+
+    feed = parse_feed((FIXTURES / "rss-2026-09-13.xml").read_bytes())
+    item = next(i for i in feed.items if i.title == "Personal Income and Outlays, July 2026")
+    old = dataclasses.replace(extract_release(b"", item.link), title=item.title,
+                              figures=item.figures, extraction="ok", problems=())
+    with database.unit_of_work() as session:
+        store_snapshot(session, Fetched("https://apps.bea.gov/rss/rss.xml", item_bytes(item),
+                                        datetime(2026, 8, 26, 12, 31, tzinfo=timezone.utc)),
+                       old, kind="feed_item", release_url=item.link)
+
+    (entry,) = json.loads(cli("audit", "--json").stdout)
+    added = {(c["indicator"], c["new"]["value"]) for c in entry["figures"]
+             if c["change"] == "added"}
+    assert ("personal_income_change", 115.1) in added
+    assert ("personal_saving_rate", 3.0) in added
+    assert entry["changed"] == 0 and entry["lost"] == 0  # <data> figures as they were
+    assert "stored as new vintages" in cli("audit", "--apply").stdout
+    figures = json.loads(cli("latest", "--indicator", "personal_income_change", "--json").stdout)
+    assert figures[0]["value"] == 115.1
