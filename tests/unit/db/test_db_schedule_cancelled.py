@@ -10,19 +10,19 @@ from sqlalchemy import select
 
 from db.events import event_record
 from db.models import Event, ScheduleRow
-from db.records import ScheduleEvent, ScheduleRecord
+from db.records import ScheduledRelease, ScheduleRecord
 from db.schedule_store import store_schedule
 from notifier.render.views import event_view
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 
 
-def ev(title: str, days: float, hour: int = 12, minute: int = 30) -> ScheduleEvent:
+def ev(title: str, days: float, hour: int = 12, minute: int = 30) -> ScheduledRelease:
     day = (NOW + timedelta(days=days)).replace(hour=hour, minute=minute, second=0)
-    return ScheduleEvent(title, "3rd Quarter 2026", day, "news")
+    return ScheduledRelease(title, "3rd Quarter 2026", day, "news")
 
 
-def store(database, *events: ScheduleEvent):
+def store(database, *events: ScheduledRelease):
     with database.unit_of_work() as session:
         return store_schedule(session, ScheduleRecord(events=events))
 
@@ -30,7 +30,7 @@ def store(database, *events: ScheduleEvent):
 def views(database) -> list:
     with database.session() as session:
         rows = session.scalars(select(Event).order_by(Event.id)).all()
-        return [(e, event_view(event_record(session, e))) for e in rows]
+        return [(e, event_view(event_record(session, e.id))) for e in rows]
 
 
 def test_cancelled_and_moved(database):
