@@ -38,12 +38,11 @@ def test_kill_9_a_deliverer_mid_send_another_sends_after_the_lease(
     [first] = start_daemons(1)
     first.wait_for(LEADS)
     new_release(database)  # the leader's next delivery wake-up (<= 30 s) matches it
-    [(lease_until,)] = wait_until(
-        lambda: sql("SELECT lease_until FROM outbox WHERE status = 'sending'"), 40,
-        "the first daemon's send in flight")
-    [second] = start_daemons(1)
-
+    # kill it while the receiver holds its request: mid-send, before the send's deadline
+    wait_until(lambda: hooks.held == 1, 40, "the first daemon's send held by the receiver")
+    [(lease_until,)] = sql("SELECT lease_until FROM outbox WHERE status = 'sending'")
     first.kill()
+    [second] = start_daemons(1)
 
     calls = hooks.wait_for(2, timeout=40, name="slow")
     resent = [c for c in calls if c.received_at < datetime.now(timezone.utc)
@@ -51,7 +50,10 @@ def test_kill_9_a_deliverer_mid_send_another_sends_after_the_lease(
     assert resent, (lease_until, [c.received_at for c in calls])
     keys = {c.headers["idempotency-key"] for c in calls}
     assert len(keys) == 1, keys  # the receiver can tell the retry is the same alert
-    [(status, attempts)] = sql("SELECT status, attempts FROM outbox")
+    # the receiver answers before the sender commits "sent": wait for the commit
+    [(status, attempts)] = wait_until(
+        lambda: sql("SELECT status, attempts FROM outbox WHERE status = 'sent'"), 20,
+        "the second daemon's 'sent' commit")
     assert (status, attempts) == ("sent", 2)
     assert "webhook alert sent" in second.text()
 
