@@ -124,3 +124,14 @@ def alert_charts(database: Database) -> ChartRenderer:
     from bea_tracker.history.alert_charts import AlertCharts
 
     return AlertCharts(database)
+
+
+def warm_alert_charts() -> None:
+    """Start loading the chart code in a background thread (the daemon, at start): the
+    first e-mail alert then does not wait seconds for matplotlib. A daemon thread, so a
+    stop during the warm-up is not held up by it."""
+    import threading
+
+    from bea_tracker.history.alert_charts import warm_up
+
+    threading.Thread(target=warm_up, name="chart-warm-up", daemon=True).start()

@@ -42,7 +42,7 @@ from bea_tracker.daemon.metrics import Metrics
 from bea_tracker.daemon.roles import RoleKeeper
 from bea_tracker.daemon.status import assess_health
 from bea_tracker.errors import AlreadyRunning
-from bea_tracker.wiring import fetch_client
+from bea_tracker.wiring import fetch_client, warm_alert_charts
 from db import daemons, heartbeat
 from db.coordination import supports_several
 from db.outbox import next_due_at
@@ -112,6 +112,7 @@ class Daemon:
             else:
                 self._become(daemons.LEADER)
             delivery = asyncio.create_task(self._delivery_loop())
+            warm_alert_charts()
             self.metrics.up.set(1)
             logger.info("daemon started (idle poll every %g s, burst every %g s%s)",
                         polling.idle_interval, polling.burst_interval,

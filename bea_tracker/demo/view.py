@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from datetime import datetime, timezone
+from email.message import EmailMessage
 
 from rich.console import Console
 from rich.panel import Panel
@@ -39,8 +40,23 @@ def _show_email(console: Console, arrival: Arrival) -> None:
     body = Text(f"Subject: {mail['Subject']}\n", style="bold")
     body.append(f"From: {mail['From']}\n\n", style="")
     body.append("\n".join(shown), style="")
+    chart = _inline_chart(mail)
+    if chart:
+        body.append(f"\n\n{chart}", style="italic")
     console.print(Panel(body, title=f"e-mail to {', '.join(arrival.item.rcpt_tos)}",
                         title_align="left"))
+
+
+def _inline_chart(mail: EmailMessage) -> str | None:
+    """``inline chart: 23 KB PNG, shown in the HTML part`` when the HTML part embeds one."""
+    html = mail.get_body(("html",))
+    text = html.get_content() if html is not None else ""
+    for part in mail.walk():
+        cid = (part.get("Content-ID") or "").strip("<>")
+        if part.get_content_type() == "image/png" and cid and f"cid:{cid}" in text:
+            size = len(part.get_content()) / 1024
+            return f"inline chart: {size:.0f} KB PNG, shown in the HTML part"
+    return None
 
 
 def _show_webhook(console: Console, arrival: Arrival, secret: str | None) -> None:

@@ -4,7 +4,9 @@ The notifier may not read the database or import the plotting code, so the compo
 hands it an :class:`AlertCharts` (a ``notifier.settings.ChartRenderer``). One instance
 serves a delivery run: a release alerted to many subscribers is drawn once, and drawing is
 serialised (matplotlib is not thread-safe, and sends run in threads). Without the ``plot``
-extra every call returns None and the alerts go out without a chart.
+extra every call returns None and the alerts go out without a chart. Loading matplotlib
+takes seconds on a busy machine: the daemon calls :func:`warm_up` in a thread at start, so
+the first alert's e-mail does not wait for it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections import OrderedDict
 from bea_tracker.history.plotting import (
     PlotUnavailable,
     Point,
+    Series,
     build_series,
     last_periods,
     period_start,
@@ -31,6 +34,22 @@ logger = logging.getLogger(__name__)
 PERIODS = 12
 WIDTH, HEIGHT = 640, 320
 _CACHE_SIZE = 16
+# matplotlib is not thread-safe: one drawing at a time in this process
+_DRAWING = threading.Lock()
+
+
+def warm_up() -> None:
+    """Load matplotlib and draw one throwaway chart, so the first alert does not wait for
+    it (seconds on a busy machine). The daemon runs this in a thread when it starts."""
+    when = period_start("2026Q1")
+    assert when is not None
+    point = Point("2026Q1", when, 1.0, "advance")
+    series = Series("warm_up", "Warm-up", "percent", (point,), (point,))
+    try:
+        with _DRAWING:
+            render_png_bytes(series, WIDTH, HEIGHT, highlight=point)
+    except PlotUnavailable:
+        logger.debug("no chart library to warm up (the plot extra is not installed)")
 
 
 class AlertCharts:
@@ -69,7 +88,8 @@ class AlertCharts:
         series = last_periods(series, self._periods)
         mark = Point(top.period, when, top.value, top.estimate or "other")
         try:
-            png = render_png_bytes(series, WIDTH, HEIGHT, highlight=mark)
+            with _DRAWING:
+                png = render_png_bytes(series, WIDTH, HEIGHT, highlight=mark)
         except PlotUnavailable as exc:
             logger.info("e-mail alerts go without charts: %s", exc)
             self._unavailable = True

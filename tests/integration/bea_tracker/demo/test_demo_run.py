@@ -109,6 +109,7 @@ def test_demo_shows_the_email_subject_and_text(demo_run):
     subject = next(line for line in out.splitlines() if "Subject:" in line)
     assert "GDP" in subject and "+1.5%" in subject
     assert "Real gross domestic product (GDP) increased" in out
+    assert re.search(r"inline chart: \d+ KB PNG, shown in the HTML part", out)
 
 
 def test_demo_shows_the_webhook_figures_and_latency(demo_run):
