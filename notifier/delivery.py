@@ -74,11 +74,15 @@ class DeliverySummary:
 
 
 ContextFactory = Callable[[str], DeliveryContext]
+CLAIM_ROUNDS = 4  # a claim leases this many rounds of ``concurrency`` sends
 
 
 def _claim(database: Database, now: datetime, policy: DeliveryPolicy) -> list[Job]:
+    """Lease a small batch (a few rounds of sends): several daemons sharing the outbox
+    each take a share instead of one of them holding hundreds of rows."""
     with database.unit_of_work() as session:
-        leases = lease_due(session, now, timedelta(seconds=policy.lease))
+        leases = lease_due(session, now, timedelta(seconds=policy.lease),
+                           limit=policy.concurrency * CLAIM_ROUNDS)
         return _jobs(session, leases)
 
 
@@ -200,10 +204,17 @@ async def deliver_due(
                 error = TransientSendError(f"unexpected {type(exc).__name__}")
             outcomes.put_nowait((job, error))
 
-    # claim in batches until nothing is due (a retried row is due later, not now)
+    # claim in batches until nothing is due (a retried row is due later, not now); the
+    # next batch is claimed while the last rounds of this one are still sending, so the
+    # senders never wait for a batch's slowest send
+    sending: set[asyncio.Future] = set()
     try:
         while jobs := await asyncio.to_thread(_claim, database, now, policy):
-            await asyncio.gather(*(run(job) for job in jobs))
+            sending |= {asyncio.ensure_future(run(job)) for job in jobs}
+            while len(sending) > policy.concurrency:
+                _, sending = await asyncio.wait(sending, return_when=asyncio.FIRST_COMPLETED)
+        if sending:
+            await asyncio.gather(*sending)
     finally:
         outcomes.put_nowait(None)
         await writer
