@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -54,6 +55,8 @@ class Job:
     events: list[EventRecord]
     outbox_ids: list[int]
     attempts: int
+    # time.monotonic() when this sender's lease ends: past it, another sender may hold it
+    lease_ends: float = float("inf")
 
     @property
     def send_id(self) -> int:
@@ -80,10 +83,14 @@ CLAIM_ROUNDS = 4  # a claim leases this many rounds of ``concurrency`` sends
 def _claim(database: Database, now: datetime, policy: DeliveryPolicy) -> list[Job]:
     """Lease a small batch (a few rounds of sends): several daemons sharing the outbox
     each take a share instead of one of them holding hundreds of rows."""
+    ends = time.monotonic() + policy.lease
     with database.unit_of_work() as session:
         leases = lease_due(session, now, timedelta(seconds=policy.lease),
                            limit=policy.concurrency * CLAIM_ROUNDS)
-        return _jobs(session, leases)
+        jobs = _jobs(session, leases)
+    for job in jobs:
+        job.lease_ends = ends
+    return jobs
 
 
 def _jobs(session: Session, leases: list[Lease]) -> list[Job]:
@@ -194,6 +201,12 @@ async def deliver_due(
 
     async def run(job: Job) -> None:
         async with gate:
+            if time.monotonic() > job.lease_ends:
+                # waited out its lease here: another sender may have it now; the row stays
+                # leased-and-expired, so whoever holds it (maybe us, later) sends it once
+                logger.warning("outbox %s: lease ran out before its send; left to be "
+                               "claimed again", job.send_id)
+                return
             try:
                 await loop.run_in_executor(senders, _send, job, context_for)
                 error = None

@@ -257,6 +257,9 @@ class _Answer:
 class _HookServer(ThreadingHTTPServer):
     daemon_threads = False  # joined by server_close()
     block_on_close = True
+    # several daemons at 16 sends each: socketserver's default backlog of 5 reset
+    # connections a real receiver would have queued
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], sink: WebhookSink,
                  keep_alive: bool = False) -> None:

@@ -83,9 +83,10 @@ def backend() -> str:
 
 @pytest.fixture
 def config_for(bea, tmp_path: Path, database_url: str) -> Callable[..., Path]:
-    """``config_for(n, **polling)``: daemon n's config (its own User-Agent)."""
+    """``config_for(n, lease=..., **polling)``: daemon n's config (its own User-Agent);
+    a short delivery lease (3 s) unless told otherwise."""
 
-    def make(number: int, **polling: Any) -> Path:
+    def make(number: int, lease: str = "3s", **polling: Any) -> Path:
         bea_section = {**bea.config(), "user_agent": f"daemon-{number}"}
         path = tmp_path / f"config-{number}.yaml"
         path.write_text(yaml.safe_dump({
@@ -93,7 +94,7 @@ def config_for(bea, tmp_path: Path, database_url: str) -> Callable[..., Path]:
             "bea": bea_section,
             "polling": {**FAST_POLLING, **polling},
             "delivery": {"backoff": "1s", "backoff_max": "2s", "max_attempts": 3,
-                         "lease": "3s"},
+                         "lease": lease},
         }), encoding="utf-8")
         return path
 
