@@ -54,6 +54,16 @@ def _for_people(row: dict) -> dict:
     }
 
 
+class _LazyDb:
+    """``app.db`` built only when first used (the fast read needs no SQLAlchemy)."""
+
+    def __init__(self, app: App) -> None:
+        self._app = app
+
+    def session(self):  # noqa: ANN201 - the Database's own context manager
+        return self._app.db.session()
+
+
 def _checked(session: Session, key: str | None) -> None:
     """Exit 2 for an unknown indicator key (stored keys count as known)."""
     if key is not None:
@@ -68,19 +78,12 @@ def _checked(session: Session, key: str | None) -> None:
 @click.pass_obj
 def latest(app: App, indicator: str | None, fmt: str) -> None:
     """Latest value of each headline indicator (one row per indicator and unit)."""
-    from db import fastread
+    from bea_tracker.publish.shapes import latest_shape
 
-    # a SQLite file at head is read without SQLAlchemy (most of this command's start-up)
-    fast = fastread.latest(app.config.database.resolved_url(), indicator)
-    if fast is not None:
-        rows, stored = fast
-        check_indicator(indicator, stored)
-    else:
-        from db.queries import latest_by_indicator
-
-        with app.db.session() as session:
-            _checked(session, indicator)
-            rows = [r.to_json() for r in latest_by_indicator(session, indicator)]
+    url = app.config.database.resolved_url()
+    # app.db (SQLAlchemy, migrations) is only built when the fast SQLite read cannot serve
+    rows, stored = latest_shape(_LazyDb(app), url, indicator)
+    check_indicator(indicator, stored)
     emit([_for_people(r) for r in rows] if fmt == "table" else rows, fmt, FIGURE_COLUMNS,
          "Latest BEA headline figures", EXPORT_COLUMNS)
 
@@ -95,12 +98,12 @@ def latest(app: App, indicator: str | None, fmt: str) -> None:
 @click.pass_obj
 def history(app: App, key: str, since: str | None, vintages: bool, fmt: str) -> None:
     """A series over time, with every estimate of each period."""
-    from db.queries import history as history_query
+    from bea_tracker.publish.shapes import history_shape
 
     since_at = parse_since(since)
     with app.db.session() as session:
         _checked(session, key)
-        rows = [r.to_json() for r in history_query(session, key, since_at, vintages)]
+        rows = history_shape(session, key, since_at, vintages)
     emit([_for_people(r) for r in rows] if fmt == "table" else rows, fmt,
          VINTAGE_COLUMNS if vintages else FIGURE_COLUMNS, f"History of {key}", EXPORT_COLUMNS)
 
@@ -156,10 +159,10 @@ def revisions(app: App, indicator: str | None, show_all: bool, fmt: str) -> None
 @click.pass_obj
 def releases(app: App, limit: int | None, fmt: str) -> None:
     """Releases stored, newest first, with the ids 'bea-tracker show' takes."""
-    from db.queries import list_releases
+    from bea_tracker.publish.shapes import releases_shape
 
     with app.db.session() as session:
-        rows = [r.to_json() for r in list_releases(session, limit)]
+        rows = releases_shape(session, limit)
     table = [r | {"released": format_time(r["released_at"])} for r in rows]
     emit(table if fmt == "table" else rows, fmt,
          [("id", "ID"), ("released", "Released"), ("title", "Release"),
@@ -176,13 +179,12 @@ def releases(app: App, limit: int | None, fmt: str) -> None:
 def show(app: App, release: str, fmt: str) -> None:
     """One release by id, URL or slug (the end of its URL): metadata, lead, figures,
     vintages. 'bea-tracker releases' lists the ids."""
-    from db.queries import find_release, release_detail
+    from bea_tracker.publish.shapes import release_shape
 
     with app.db.session() as session:
-        found = find_release(session, release)
-        if found is None:
-            fail(f"no release matches {release!r} (see 'bea-tracker releases' for ids)", 1)
-        detail = release_detail(session, found)
+        detail = release_shape(session, release)
+    if detail is None:
+        fail(f"no release matches {release!r} (see 'bea-tracker releases' for ids)", 1)
     if fmt == "json":
         sys.stdout.write(to_json_text(detail) + "\n")
         return

@@ -36,9 +36,12 @@ def daemon_routes(daemon: Daemon) -> dict[str, Handler]:
         response.headers["Content-Type"] = CONTENT_TYPE
         return response
 
+    from bea_tracker.publish.api import api_routes
+
     return {
         "/healthz": healthz,
         "/metrics": metrics,
+        **api_routes(daemon),
     }
 
 

@@ -15,7 +15,7 @@ import yaml
 from tests.support.cli import child_env, run_cli
 from tests.support.waiting import wait_until
 
-SERVING = re.compile(r"serving /healthz, /metrics on (http://127\.0\.0\.1:\d+/)")
+SERVING = re.compile(r"serving /healthz, /metrics[^\n]* on (http://127\.0\.0\.1:\d+/)")
 
 
 def with_http(config_path, listen: str = "127.0.0.1:0") -> None:
