@@ -405,3 +405,14 @@ class DeliveryRecord:
             "sent_at": _iso(self.sent_at),
             "last_error": self.last_error,
         }
+
+
+@dataclass(frozen=True)
+class PublishedEvent:
+    """A release or revision event as the outbound feed shows it: the event and when the
+    tracker saw the release's page live and when BEA's own feed caught up."""
+
+    event: EventRecord
+    release_id: int
+    page_first_seen_at: datetime | None = None
+    feed_first_seen_at: datetime | None = None

@@ -19,6 +19,7 @@ from bea_tracker.cli import (  # noqa: E402, F401 - registers
     demo,
     history,
     poll,
+    publish,
     query,
     run,
     subscribe,

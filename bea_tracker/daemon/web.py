@@ -37,11 +37,13 @@ def daemon_routes(daemon: Daemon) -> dict[str, Handler]:
         return response
 
     from bea_tracker.publish.api import api_routes
+    from bea_tracker.publish.pages import page_routes
 
     return {
         "/healthz": healthz,
         "/metrics": metrics,
         **api_routes(daemon),
+        **page_routes(daemon),
     }
 
 

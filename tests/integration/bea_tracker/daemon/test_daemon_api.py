@@ -12,7 +12,7 @@ from tests.support.waiting import wait_until
 def test_api_routes_equal_the_cli_json(configure, daemons, database, tracker_json):
     config = configure(idle_interval="1h")
     with_http(config)
-    seed_release(database)
+    seed_release(database, revise=False)
     daemon = daemons()
     base = wait_until(lambda: (m := SERVING.search(daemon.log_text())) and m.group(1), 60,
                       "the HTTP listener", daemon)

@@ -1,0 +1,35 @@
+"""The daemon's published documents: /feed.atom (and, as they come, the calendar and the
+dashboard), built by the same functions as the CLI commands, read in a worker thread."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+if TYPE_CHECKING:
+    from bea_tracker.daemon.service import Daemon
+    from bea_tracker.daemon.web import Handler
+
+FEED_LIMIT = 50
+
+
+def page_routes(daemon: Daemon) -> dict[str, Handler]:
+    db, config = daemon.db, daemon.config
+
+    async def feed_atom(request: web.Request) -> web.Response:
+        from bea_tracker.publish.atom import atom_feed
+        from db.publishing import published_events
+
+        def build() -> bytes:
+            with db.session() as session:
+                items = published_events(session, FEED_LIMIT)
+            return atom_feed(items, config.bea.allowed_hosts, self_url=str(request.url))
+
+        body = await asyncio.to_thread(build)
+        return web.Response(body=body, content_type="application/atom+xml", charset="utf-8")
+
+    return {
+        "/feed.atom": feed_atom,
+    }
