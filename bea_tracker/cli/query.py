@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -60,7 +61,7 @@ class _LazyDb:
     def __init__(self, app: App) -> None:
         self._app = app
 
-    def session(self):  # noqa: ANN201 - the Database's own context manager
+    def session(self) -> AbstractContextManager[Session]:
         return self._app.db.session()
 
 
