@@ -416,3 +416,28 @@ class PublishedEvent:
     release_id: int
     page_first_seen_at: datetime | None = None
     feed_first_seen_at: datetime | None = None
+
+
+OUTCOME_UPCOMING = "upcoming"
+OUTCOME_PUBLISHED = "published"
+OUTCOME_NOT_SEEN = "not_seen"
+OUTCOME_CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """A scheduled release with what became of it: upcoming, published (the release the
+    tracker matched to it, when its page went live, its headline figure), not seen, or
+    cancelled; ``moved_from`` when BEA moved it."""
+
+    schedule_id: int
+    title: str
+    period: str | None
+    starts_at: datetime
+    category: str | None
+    outcome: str
+    moved_from: datetime | None = None
+    release_title: str | None = None
+    release_url: str | None = None
+    page_first_seen_at: datetime | None = None
+    headline: FigureRecord | None = None

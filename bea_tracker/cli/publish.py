@@ -48,3 +48,23 @@ def feed(app: App, out: str | None, limit: int) -> None:
     with app.db.session() as session:
         items = published_events(session, limit)
     write_out(out, atom_feed(items, app.config.bea.allowed_hosts), f"{len(items)} entries")
+
+
+@main.command()
+@OUT
+@click.option("--days", type=click.IntRange(min=0), default=90, show_default=True,
+              help="Past releases from this many days back, with their outcomes.")
+@click.pass_obj
+def calendar(app: App, out: str | None, days: int) -> None:
+    """BEA's release calendar (iCalendar): the upcoming schedule and each past release's
+    outcome (the daemon serves it at /calendar.ics)."""
+    from datetime import datetime, timedelta, timezone
+
+    from bea_tracker.publish.calendar import ics_calendar
+    from db.publishing import calendar_entries
+
+    now = datetime.now(timezone.utc)
+    with app.db.session() as session:
+        entries = calendar_entries(session, now - timedelta(days=days), now)
+    write_out(out, ics_calendar(entries, app.config.bea.allowed_hosts, now),
+              f"{len(entries)} events")

@@ -1,5 +1,5 @@
-"""The daemon's published documents: /feed.atom (and, as they come, the calendar and the
-dashboard), built by the same functions as the CLI commands, read in a worker thread."""
+"""The daemon's published documents: /feed.atom, /calendar.ics and the dashboard, built
+by the same functions as the CLI commands, read in a worker thread."""
 
 from __future__ import annotations
 
@@ -30,6 +30,22 @@ def page_routes(daemon: Daemon) -> dict[str, Handler]:
         body = await asyncio.to_thread(build)
         return web.Response(body=body, content_type="application/atom+xml", charset="utf-8")
 
+    async def calendar_ics(_request: web.Request) -> web.Response:
+        from datetime import datetime, timezone
+
+        from bea_tracker.publish.calendar import calendar_since, ics_calendar
+        from db.publishing import calendar_entries
+
+        def build() -> bytes:
+            now = datetime.now(timezone.utc)
+            with db.session() as session:
+                entries = calendar_entries(session, calendar_since(now), now)
+            return ics_calendar(entries, config.bea.allowed_hosts, now)
+
+        body = await asyncio.to_thread(build)
+        return web.Response(body=body, content_type="text/calendar", charset="utf-8")
+
     return {
         "/feed.atom": feed_atom,
+        "/calendar.ics": calendar_ics,
     }
