@@ -14,14 +14,18 @@ from db.schedule_store import upcoming_events
 from db.session import Database, safe_url
 
 STALE_AFTER = timedelta(seconds=30)
+HEALTH_SLACK = 30.0
 
 
 def assess_health(alive: bool, started_at: datetime | None, last_feed_ok_at: datetime | None,
                   now: datetime, config: AppConfig) -> dict[str, Any]:
     """Healthy: the daemon runs and read the feed within three idle intervals (plus a
-    timeout), or started less than that ago. Shared by ``status`` and ``/healthz``."""
+    timeout and 30 s), or started less than that ago. Shared by ``status`` and
+    ``/healthz``."""
     polling = config.polling
-    window = timedelta(seconds=3 * polling.idle_interval + polling.timeout)
+    # slack for the heartbeat's lag (status reads what the daemon last wrote) and a slow
+    # first poll on a busy machine
+    window = timedelta(seconds=3 * polling.idle_interval + polling.timeout + HEALTH_SLACK)
     problem = None
     if not alive:
         problem = "the daemon is not running"
