@@ -73,14 +73,16 @@ def calendar_entries(session: Session, since: datetime, now: datetime) -> list[C
     entries = []
     for row in session.scalars(select(ScheduleRow)):
         moved = changes.get(row.id, {}).get("moved")
-        starts_at = _aware(row.starts_at)
         outcome, release = OUTCOME_UPCOMING, None
-        if starts_at is None:
-            cancelled_at = changes.get(row.id, {}).get("cancelled")
-            if cancelled_at is None:
-                continue  # "to be announced": no time to put it at
-            starts_at, outcome = _aware(cancelled_at), OUTCOME_CANCELLED
-        elif starts_at <= now:
+        scheduled = _aware(row.starts_at)
+        cancelled_at = _aware(changes.get(row.id, {}).get("cancelled"))
+        if scheduled is not None:
+            starts_at = scheduled
+        elif cancelled_at is not None:
+            starts_at, outcome = cancelled_at, OUTCOME_CANCELLED
+        else:
+            continue  # "to be announced": no time to put it at
+        if outcome == OUTCOME_UPCOMING and starts_at <= now:
             release = by_time.get(starts_at)
             outcome = OUTCOME_PUBLISHED if release is not None else OUTCOME_NOT_SEEN
         if starts_at < since:

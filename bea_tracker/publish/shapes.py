@@ -6,11 +6,18 @@ found" (the CLI exits with a line, the API answers 404).
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from db.session import Database, Session
+    from db.session import Session
+
+
+class SessionSource(Protocol):
+    """A database (or a stand-in that builds it on first use) that opens sessions."""
+
+    def session(self) -> AbstractContextManager[Session]: ...
 
 
 def is_known_indicator(key: str, stored: set[str] | list[str]) -> bool:
@@ -20,7 +27,8 @@ def is_known_indicator(key: str, stored: set[str] | list[str]) -> bool:
     return indicators.resolve(key) is not None or key in set(stored)
 
 
-def latest_shape(db: Database, url: str, indicator: str | None) -> tuple[list[dict], list[str]]:
+def latest_shape(db: SessionSource, url: str,
+                 indicator: str | None) -> tuple[list[dict], list[str]]:
     """Latest figure per indicator and unit, and the stored indicator keys.
 
     A SQLite file at head is read without SQLAlchemy (most of ``latest``'s start-up)."""
