@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 TESTS = Path(__file__).resolve().parent
 SUPPORT = TESTS / "support"
 
@@ -58,3 +60,12 @@ def test_one_smtp_sink_and_webhook_receiver():
     """Use the ``smtp`` and ``hooks`` fixtures (tests/support/servers.py)."""
     assert _defined_outside_support(
         r"^\s*(from|import) aiosmtpd|^\s*def (smtp_sink|receiver)\(") == []
+
+
+def test_wait_until_returns_the_value_or_names_what_it_waited_for():
+    from tests.support.waiting import MAX_STRETCH, WaitTimeout, load_factor, wait_until
+
+    assert wait_until(lambda: [1], 1, "a list") == [1]
+    with pytest.raises(WaitTimeout, match="waiting for the impossible"):
+        wait_until(lambda: None, 0.01, "the impossible")
+    assert 1.0 <= load_factor() <= MAX_STRETCH
