@@ -45,7 +45,19 @@ def page_routes(daemon: Daemon) -> dict[str, Handler]:
         body = await asyncio.to_thread(build)
         return web.Response(body=body, content_type="text/calendar", charset="utf-8")
 
+    async def dashboard(_request: web.Request) -> web.Response:
+        from datetime import datetime, timezone
+
+        from bea_tracker.publish.dashboard import collect, render
+
+        now = datetime.now(timezone.utc)
+        url = config.database.resolved_url()
+        data = await asyncio.to_thread(collect, db, url, now)
+        html = render(data, now, daemon.health(), tuple(config.bea.allowed_hosts))
+        return web.Response(text=html, content_type="text/html", charset="utf-8")
+
     return {
+        "/": dashboard,
         "/feed.atom": feed_atom,
         "/calendar.ics": calendar_ics,
     }
