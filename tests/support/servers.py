@@ -8,19 +8,36 @@
   request and answers 200 unless told otherwise (``hooks.respond(...)``);
 - ``closed_port``: a port on 127.0.0.1 with nothing listening.
 
-The demo uses the same classes, so the tests and the demo share one set of test doubles.
+The demo uses the same classes, so the tests and the demo share one set of test doubles;
+here their ``wait_for`` bounds stretch with the machine's load, as ``wait_until``'s do.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from bea_tracker.demo.localbea import LocalBea
-from bea_tracker.demo.sinks import SmtpSink, WebhookSink, free_port
+from bea_tracker.demo.sinks import HookCall, ReceivedMail, SmtpSink, WebhookSink, free_port
+from tests.support.waiting import load_factor
 
 SMTP_CREDENTIALS = ("bea-tracker", "s3cret-pa55word")
+
+
+class LoadedSmtpSink(SmtpSink):
+    """The demo's SMTP sink; ``wait_for``'s bound stretches with the machine's load."""
+
+    def wait_for(self, count: int = 1, timeout: float = 10.0) -> list[ReceivedMail]:
+        return super().wait_for(count, timeout * load_factor())
+
+
+class LoadedWebhookSink(WebhookSink):
+    """The demo's webhook receiver; ``wait_for``'s bound stretches with the load."""
+
+    def wait_for(self, count: int = 1, timeout: float = 10.0, **kw: Any) -> list[HookCall]:
+        return super().wait_for(count, timeout * load_factor(), **kw)
 
 
 @pytest.fixture
@@ -31,13 +48,13 @@ def bea() -> Iterator[LocalBea]:
 
 @pytest.fixture
 def smtp() -> Iterator[SmtpSink]:
-    with SmtpSink(credentials=SMTP_CREDENTIALS) as sink:
+    with LoadedSmtpSink(credentials=SMTP_CREDENTIALS) as sink:
         yield sink
 
 
 @pytest.fixture
 def hooks() -> Iterator[WebhookSink]:
-    with WebhookSink() as sink:
+    with LoadedWebhookSink() as sink:
         yield sink
 
 
