@@ -71,14 +71,19 @@ def test_dashboard_in_a_headless_browser(configure, daemons, database, bea, tmp_
     config = configure(idle_interval="1h")
     with_http(config)
     seed_release(database, bea.base_url, revise=False)
-    ahead = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=3, hours=2)
     with database.unit_of_work() as session:
-        store_schedule(session, ScheduleRecord(events=(
-            ScheduledRelease("GDP <i>(Second Estimate)</i>", "Q3 2026", ahead, "news"),)))
         mark_scheduled(session, find_release(session, SLUG).id, RELEASED)
     daemon = daemons()
     base = wait_until(lambda: (m := SERVING.search(daemon.log_text())) and m.group(1), 60,
                       "the HTTP listener", daemon)
+    # ours after the daemon's schedule refresh (which would cancel what the local BEA's
+    # schedule does not list); soon, so that it is among the next releases shown
+    wait_until(lambda: 'bea_tracker_polls_total{outcome="ok",source="schedule"} 1.0'
+               in httpx.get(base + "metrics", timeout=30).text, 60, "a schedule refresh", daemon)
+    ahead = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(minutes=50)
+    with database.unit_of_work() as session:
+        store_schedule(session, ScheduleRecord(events=(
+            ScheduledRelease("GDP <i>(Second Estimate)</i>", "Q3 2026", ahead, "news"),)))
     # the page as served: the markup is escaped text, and no script at all
     served = httpx.get(base, timeout=30)
     assert served.status_code == 200 and served.headers["content-type"].startswith("text/html")
@@ -93,7 +98,7 @@ def test_dashboard_in_a_headless_browser(configure, daemons, database, bea, tmp_
     assert trade[5] == TITLE  # <script>x</script> [bold] shown as the characters they are
     upcoming = page.tables["upcoming"][1:]
     gdp = next(row for row in upcoming if row[0] == "GDP <i>(Second Estimate)</i>")
-    assert gdp[1] == "Q3 2026" and re.fullmatch(r"3 d (1|2) h", gdp[3]), gdp
+    assert gdp[1] == "Q3 2026" and re.fullmatch(r"(4[0-9]|50) min", gdp[3]), gdp
     latency = {row[0]: row for row in page.tables["latency"][1:]}
     assert latency[TITLE][1:4] == ["2026-09-03 12:30 UTC", "2026-09-03 12:30 UTC",
                                    "2026-09-03 12:31 UTC"]
