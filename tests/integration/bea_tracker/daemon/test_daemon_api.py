@@ -12,7 +12,7 @@ from tests.support.waiting import wait_until
 def test_api_routes_equal_the_cli_json(configure, daemons, database, tracker_json):
     config = configure(idle_interval="1h")
     with_http(config)
-    seed_release(database, revise=False)
+    url = seed_release(database)  # on www.bea.gov, off the local BEA
     daemon = daemons()
     base = wait_until(lambda: (m := SERVING.search(daemon.log_text())) and m.group(1), 60,
                       "the HTTP listener", daemon)
@@ -20,7 +20,7 @@ def test_api_routes_equal_the_cli_json(configure, daemons, database, tracker_jso
         # the first feed poll (the baseline) has written what it writes; no other until 1 h
         wait_until(lambda: 'bea_tracker_polls_total{outcome="ok",source="feed"} 1.0'
                    in client.get("/metrics").text, 60, "the first feed poll", daemon)
-        release_id = tracker_json("show", SLUG, "--json")["id"]
+        release_id = tracker_json("show", url, "--json")["id"]
         pairs = {
             "/api/latest": ["latest", "--json"],
             "/api/latest?indicator=trade_balance": ["latest", "--indicator", "trade_balance",
@@ -42,7 +42,8 @@ def test_api_routes_equal_the_cli_json(configure, daemons, database, tracker_jso
         assert any(r["id"] == release_id and r["figures"] >= 1 for r in releases)
         shown = client.get(f"/api/releases/{release_id}").json()
         assert [(f["indicator"], f["period"], f["value"]) for f in shown["figures"]][0] == (
-            "trade_balance", "2026-07", -88.6)
+            "trade_balance", "2026-08", -89.0)  # the revised vintage
+        assert [v["current"] for v in shown["vintages"]] == [False, False, True]
         assert len(client.get("/api/releases?limit=2").json()) == 2
 
         for path, said in (("/api/releases/999999", "no release matches '999999'"),

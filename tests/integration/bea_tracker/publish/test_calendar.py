@@ -31,7 +31,7 @@ def seed_schedule(database, base_url: str) -> dict[str, datetime]:
         return ScheduleRecord(events=tuple(ScheduledRelease(t, p, at, "news")
                                            for t, p, at in events))
 
-    trade = (TRADE, "July 2026", times["trade"])
+    trade = (TRADE, "August 2026", times["trade"])
     income = ("Personal Income and Outlays", "October 2026", times["income"])
     pce = ("PCE <b>Prices</b> [bold]", "October 2026", times["pce"])
     with database.unit_of_work() as session:
@@ -55,10 +55,11 @@ def events_of(ics: bytes) -> dict[str, dict]:
 def check_calendar(ics: bytes, times: dict[str, datetime], url: str) -> None:
     events = events_of(ics)
     by_summary = {e["summary"].split(":")[0]: e for e in events.values()}
-    trade = next(e for e in events.values() if e["summary"].startswith(TRADE))
-    assert trade["summary"] == f"{TRADE}, July 2026: Trade balance -$88.6 billion"
+    trade = next(e for e in events.values()
+                 if e["summary"].startswith(f"{TRADE}, August 2026"))
+    assert trade["summary"] == f"{TRADE}, August 2026: Trade balance -$88.6 billion"
     assert trade["description"].startswith(
-        "Published on time: Trade balance July 2026 -$88.6 billion")
+        "Published on time: Trade balance August 2026 -$88.6 billion")
     assert trade["start"] == times["trade"] and trade["url"] == url
     gdp = by_summary["GDP, Q3 2026"]
     assert gdp["start"] == times["gdp_moved"] and gdp["description"].startswith("Moved from ")
@@ -108,8 +109,9 @@ def test_daemon_serves_calendar_ics(configure, daemons, database, bea, tracker):
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/calendar")
     served = events_of(answer.content)
-    trade = next(e for e in served.values() if e["summary"].startswith(TRADE))
-    assert trade["summary"] == f"{TRADE}, July 2026: Trade balance -$88.6 billion"
+    trade = next(e for e in served.values()
+                 if e["summary"].startswith(f"{TRADE}, August 2026"))
+    assert trade["summary"] == f"{TRADE}, August 2026: Trade balance -$88.6 billion"
     assert trade["start"] == times["trade"]
     assert trade["url"] == f"{bea.base_url}/news/2026/{SLUG}"
     # the refresh moved or cancelled some of ours: whatever it did, the CLI says the same

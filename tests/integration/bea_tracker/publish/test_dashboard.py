@@ -94,14 +94,14 @@ def test_dashboard_in_a_headless_browser(configure, daemons, database, bea, tmp_
     assert page.scripts == 0  # the title's <script> stayed text in the rendered DOM
     latest = {row[0]: row for row in page.tables["latest"][1:]}
     trade = latest["Trade balance"]
-    assert trade[1:4] == ["July 2026", "", "-$88.6 billion"] and trade[4] == "$ billions"
+    assert trade[1:4] == ["August 2026", "", "-$88.6 billion"] and trade[4] == "$ billions"
     assert trade[5] == TITLE  # <script>x</script> [bold] shown as the characters they are
     upcoming = page.tables["upcoming"][1:]
     gdp = next(row for row in upcoming if row[0] == "GDP <i>(Second Estimate)</i>")
     assert gdp[1] == "Q3 2026" and re.fullmatch(r"(4[0-9]|50) min", gdp[3]), gdp
     latency = {row[0]: row for row in page.tables["latency"][1:]}
-    assert latency[TITLE][1:4] == ["2026-09-03 12:30 UTC", "2026-09-03 12:30 UTC",
-                                   "2026-09-03 12:31 UTC"]
+    assert latency[TITLE][1:4] == ["2026-10-06 12:30 UTC", "2026-10-06 12:30 UTC",
+                                   "2026-10-06 12:31 UTC"]
     assert latency[TITLE][4] == "+90 s"  # the page was live 90 s before BEA's feed had it
     deliveries = page.tables["deliveries"]
     assert "dead" in deliveries[0] and deliveries[1][deliveries[0].index("dead")] == "0"

@@ -22,8 +22,8 @@ def check_feed(text: bytes, url: str) -> None:
     assert "-$88.6 billion" in release.title and "<script>x</script>" in release.title
     body = release.content[0].value
     assert "Trade balance" in body and "-$88.6 billion" in body and "-$71.2 billion" in body
-    assert "Page live: Thu Sep 3, 2026, 12:30 PM UTC" in body
-    assert "In BEA's feed: Thu Sep 3, 2026, 12:31 PM UTC" in body
+    assert "Page live: Tue Oct 6, 2026, 12:30 PM UTC" in body
+    assert "In BEA's feed: Tue Oct 6, 2026, 12:31 PM UTC" in body
     assert "-88.6 -> -89.0" in revision.title
     assert "-$88.6 billion -> -$89.0 billion" in revision.content[0].value
     # the page's markup is escaped text in the entry's HTML (never live markup in a reader)
