@@ -209,7 +209,8 @@ class LoggingConfig(_Section):
 
 
 class HttpConfig(_Section):
-    """The daemon's local listener for /healthz and /metrics; off unless ``listen`` is set."""
+    """The daemon's local listener (/healthz, /metrics, the dashboard, feed, calendar and
+    JSON API); off unless ``listen`` is set."""
 
     listen: str | None = None
 

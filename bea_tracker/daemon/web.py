@@ -1,4 +1,5 @@
-"""The daemon's local HTTP listener (``http.listen``, off by default): /healthz, /metrics.
+"""The daemon's local HTTP listener (``http.listen``, off by default): /healthz, /metrics,
+and what bea_tracker/publish serves (the dashboard at /, /feed.atom, /calendar.ics, /api/...).
 
 An aiohttp server on the daemon's own asyncio loop. Routes live in one table
 (:func:`daemon_routes`): a new page is one line there, e.g. ``"/feed.atom": feed_atom``.
