@@ -178,12 +178,18 @@ class SmtpConfig(_Section):
         return values
 
 
+DEFAULT_SEND_DEADLINE = 30.0
+
+
 class DeliveryConfig(_Section):
     max_attempts: int = Field(8, ge=1)
     backoff: Interval = 30
     backoff_max: Interval = 3600
     concurrency: int = Field(16, ge=1, le=256)
     lease: Interval = 120
+    # one whole send (connect, upload, reply); shorter than the lease, so a send still in
+    # flight is never taken for a dead one and sent again (default: 30 s or half the lease)
+    send_deadline: Interval | None = None
     # subscription targets on loopback, private, link-local or reserved addresses are
     # refused unless this is true (your own receivers, local tests, the demo)
     allow_private_targets: bool = False
@@ -201,6 +207,17 @@ class DeliveryConfig(_Section):
             raise ValueError(f"unknown time zone {value!r} (use an IANA name such as "
                              "America/New_York or UTC)") from None
         return value
+
+    @property
+    def send_deadline_seconds(self) -> float:
+        return self.send_deadline or min(DEFAULT_SEND_DEADLINE, self.lease / 2)
+
+    @model_validator(mode="after")
+    def _deadline_inside_lease(self) -> DeliveryConfig:
+        if self.send_deadline is not None and self.send_deadline >= self.lease:
+            raise ValueError(f"send_deadline ({self.send_deadline:g} s) must be shorter than "
+                             f"lease ({self.lease:g} s), or a slow send is sent twice")
+        return self
 
 
 class LoggingConfig(_Section):

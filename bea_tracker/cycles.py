@@ -5,12 +5,9 @@ Shared by ``poll --once``, ``notify --once``, ``run --once`` and the daemon.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
-
-import httpx
 
 from bea_tracker.app import App
 from bea_tracker.config import AppConfig
@@ -59,13 +56,12 @@ async def poll_cycle(app: App, notify_existing: bool = False,
 
 
 async def notify_cycle(config: AppConfig, database: Database) -> DeliverySummary:
-    """Match new events into the outbox, then send what is due."""
-    now = datetime.now(timezone.utc)
-    await asyncio.to_thread(match_events, database, now, digest_due(config))
-    transport = httpx.HTTPTransport(retries=0)
-    try:
-        return await deliver_due(database,
-                                 context_factory(config, transport, alert_charts(database)),
-                                 delivery_policy(config))
-    finally:
-        transport.close()
+    """Match new events into the outbox and send what is due, matching again before each
+    claim (events stored while sends are in flight are sent in the same cycle)."""
+    next_digest = digest_due(config)
+
+    def match() -> None:
+        match_events(database, datetime.now(timezone.utc), next_digest)
+
+    return await deliver_due(database, context_factory(config, alert_charts(database)),
+                             delivery_policy(config), refill=match)

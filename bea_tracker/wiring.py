@@ -11,8 +11,6 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-import httpx
-
 from bea_tracker.config import AppConfig
 from bea_tracker.errors import SecretMissing
 from notifier.channels import get_channel
@@ -74,7 +72,8 @@ def make_crawl_runner(settings: dict[str, Any]) -> AsyncCrawlerRunner:
 def delivery_policy(config: AppConfig) -> DeliveryPolicy:
     d = config.delivery
     return DeliveryPolicy(max_attempts=d.max_attempts, backoff=d.backoff,
-                          backoff_max=d.backoff_max, lease=d.lease, concurrency=d.concurrency)
+                          backoff_max=d.backoff_max, lease=d.lease, concurrency=d.concurrency,
+                          send_deadline=d.send_deadline_seconds)
 
 
 def digest_due(config: AppConfig) -> Callable[[datetime], datetime]:
@@ -102,19 +101,19 @@ def channel_settings(config: AppConfig, kind: str) -> object | None:
     return channel.settings_from(section.channel_values())
 
 
-def context_factory(config: AppConfig, transport: httpx.BaseTransport | None,
-                    chart: ChartRenderer | None = None) -> ContextFactory:
-    """Each kind's context: its settings, the shared HTTP knobs and (for channels that
-    embed one) the chart renderer."""
+def context_factory(config: AppConfig, chart: ChartRenderer | None = None) -> ContextFactory:
+    """Each kind's context: its settings, the send deadline, where links and targets may
+    point, and (for channels that embed one) the chart renderer."""
 
     def context_for(kind: str) -> DeliveryContext:
         try:
             settings = channel_settings(config, kind)
         except SecretMissing as exc:
             raise TransientSendError(str(exc)) from None
-        return DeliveryContext(settings=settings, timeout=config.polling.timeout,
-                               user_agent=config.bea.user_agent, http_transport=transport,
-                               link_hosts=tuple(config.bea.allowed_hosts), chart=chart)
+        return DeliveryContext(settings=settings, timeout=config.delivery.send_deadline_seconds,
+                               user_agent=config.bea.user_agent,
+                               link_hosts=tuple(config.bea.allowed_hosts), chart=chart,
+                               allow_private_targets=config.delivery.allow_private_targets)
 
     return context_for
 

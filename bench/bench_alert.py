@@ -99,6 +99,7 @@ def simulate(args: argparse.Namespace, workdir: Path) -> tuple[list[Simulated], 
             "database": {"url": args.database_url or f"sqlite:///{workdir / 'bea.db'}"},
             "bea": bea.config(),
             "polling": {"burst_before": f"{SIM_BURST_BEFORE}s"},
+            "delivery": {"allow_private_targets": True},  # the sink is on 127.0.0.1
         }), encoding="utf-8")
         cli(config, "poll", "--once")  # baseline: the feed's items are history
         cli(config, "subscribe", "add", "--webhook", hooks.url_for("bench"))

@@ -77,6 +77,7 @@ def main() -> None:
         url = f"sqlite:///{work / 'fanout.db'}"
         (work / "config.yaml").write_text(
             f"database:\n  url: {url}\ndelivery:\n  concurrency: {args.concurrency}\n"
+            "  allow_private_targets: true\n"
             "logging:\n  level: WARNING\n")
         base = [one_round(work, url, 0, sink) for _ in range(args.rounds)]
         fan = [one_round(work, url, args.subs, sink) for _ in range(args.rounds)]

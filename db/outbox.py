@@ -55,14 +55,20 @@ def enqueue(session: Session, rows: list[tuple[int, int, datetime]]) -> int:
     return added
 
 
-def _claimable(now: datetime):
+def _claimable(now: datetime, since: datetime | None = None):
+    due = and_(OutboxRow.status == PENDING, OutboxRow.next_attempt_at <= now)
+    if since is not None:
+        # a row retried during this cycle waits for the next one; rows added since are due
+        fresh = and_(OutboxRow.created_at >= since, OutboxRow.attempts == 0)
+        due = and_(due, or_(OutboxRow.next_attempt_at <= since, fresh))
     return or_(
-        and_(OutboxRow.status == PENDING, OutboxRow.next_attempt_at <= now),
+        due,
         and_(OutboxRow.status == SENDING, OutboxRow.lease_until < now),
     )
 
 
-def lease_due(session: Session, now: datetime, lease: timedelta, limit: int = 500) -> list[Lease]:
+def lease_due(session: Session, now: datetime, lease: timedelta, limit: int = 500,
+              since: datetime | None = None) -> list[Lease]:
     """Claim due rows (and rows whose sender's lease ran out) for sending.
 
     One conditional UPDATE ... RETURNING (SQLite >= 3.35 and PostgreSQL alike) claims the
@@ -70,10 +76,13 @@ def lease_due(session: Session, now: datetime, lease: timedelta, limit: int = 50
     On PostgreSQL the candidates are read ``FOR UPDATE SKIP LOCKED``: several daemons
     claiming at once each take rows the others have not locked, instead of queueing on
     them (SQLite has one writer and ignores the clause).
+    With ``since`` (a delivery cycle's start), a row whose retry was scheduled after it is
+    left for the next cycle, while rows added after it are claimed: each row is tried at
+    most once per cycle, and new events need not wait for one.
     """
     candidates = list(session.scalars(
         select(OutboxRow.id)
-        .where(_claimable(now))
+        .where(_claimable(now, since))
         .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -82,7 +91,7 @@ def lease_due(session: Session, now: datetime, lease: timedelta, limit: int = 50
         return []
     claimed = session.execute(
         update(OutboxRow)
-        .where(OutboxRow.id.in_(candidates), _claimable(now))
+        .where(OutboxRow.id.in_(candidates), _claimable(now, since))
         .values(status=SENDING, lease_until=now + lease, attempts=OutboxRow.attempts + 1)
         .returning(OutboxRow.id, OutboxRow.subscription_id, OutboxRow.event_id,
                    OutboxRow.attempts)

@@ -30,6 +30,8 @@ from notifier.subscriptions import get_subscriptions
 
 logger = logging.getLogger(__name__)
 
+DEADLINE_GRACE = 5.0  # seconds past a send's deadline before the loop stops waiting for it
+
 
 @dataclass(frozen=True)
 class DeliveryPolicy:
@@ -38,6 +40,7 @@ class DeliveryPolicy:
     backoff_max: float = 3600.0
     lease: float = 120.0
     concurrency: int = 16
+    send_deadline: float = 30.0  # one whole send; shorter than the lease
 
     def retry_delay(self, attempts: int, retry_after: float | None) -> float:
         """Exponential backoff with full jitter on top of half the step, at least what the
@@ -77,16 +80,17 @@ class DeliverySummary:
 
 
 ContextFactory = Callable[[str], DeliveryContext]
-CLAIM_ROUNDS = 4  # a claim leases this many rounds of ``concurrency`` sends
 
 
-def _claim(database: Database, now: datetime, policy: DeliveryPolicy) -> list[Job]:
-    """Lease a small batch (a few rounds of sends): several daemons sharing the outbox
-    each take a share instead of one of them holding hundreds of rows."""
+def _claim(database: Database, now: datetime, policy: DeliveryPolicy,
+           limit: int, since: datetime) -> list[Job]:
+    """Lease at most ``limit`` rows (the free send slots): each starts at once, so none
+    waits out its lease in a queue, and several daemons sharing the outbox each take a
+    share instead of one of them holding hundreds of rows."""
     ends = time.monotonic() + policy.lease
     with database.unit_of_work() as session:
-        leases = lease_due(session, now, timedelta(seconds=policy.lease),
-                           limit=policy.concurrency * CLAIM_ROUNDS)
+        leases = lease_due(session, now, timedelta(seconds=policy.lease), limit=limit,
+                           since=since)
         jobs = _jobs(session, leases)
     for job in jobs:
         job.lease_ends = ends
@@ -183,52 +187,65 @@ async def deliver_due(
     context_for: ContextFactory,
     policy: DeliveryPolicy,
     now: datetime | None = None,
+    *,
+    refill: Callable[[], object] | None = None,
 ) -> DeliverySummary:
     """Send every due row once (retries wait for their time); never raises on send errors.
+
+    Sends run side by side, each bounded by ``policy.send_deadline`` and recorded as soon as
+    it finishes; freed slots are refilled without waiting for the rest, so one slow or
+    hostile receiver holds one slot and never delays the others. ``refill`` (matching new
+    events into the outbox) runs before each claim, so events that arrive while sends are in
+    flight are queued and sent in this same cycle; a row is tried at most once per cycle.
+    ``now`` fixes the clock for every claim (tests); by default each claim uses the current
+    time.
 
     ``context_for(kind)`` builds the channel context; it may raise SendError (e.g. the SMTP
     password's variable is unset), which fails that send like any other.
     """
     summary = DeliverySummary()
-    now = now or datetime.now(timezone.utc)
-    gate = asyncio.Semaphore(policy.concurrency)
     loop = asyncio.get_running_loop()
-    # sends wait on the network: their own pool, as wide as the configured concurrency
-    # (asyncio's default pool has only cores + 4 threads)
-    senders = ThreadPoolExecutor(policy.concurrency, thread_name_prefix="bea-send")
+    # sends wait on the network: their own pool, wider than the concurrency so a send
+    # abandoned at its deadline (its thread still unwinding) never blocks a new one
+    senders = ThreadPoolExecutor(policy.concurrency * 2, thread_name_prefix="bea-send")
     outcomes: asyncio.Queue[Outcome | None] = asyncio.Queue()
     writer = asyncio.create_task(_write_outcomes(database, outcomes, policy, summary))
+    backstop = policy.send_deadline + DEADLINE_GRACE
 
     async def run(job: Job) -> None:
-        async with gate:
-            if time.monotonic() > job.lease_ends:
-                # waited out its lease here: another sender may have it now; the row stays
-                # leased-and-expired, so whoever holds it (maybe us, later) sends it once
-                logger.warning("outbox %s: lease ran out before its send; left to be "
-                               "claimed again", job.send_id)
-                return
-            try:
+        try:
+            # the channel bounds its own exchange by the deadline; this is the backstop
+            async with asyncio.timeout(backstop):
                 await loop.run_in_executor(senders, _send, job, context_for)
-                error = None
-            except SendError as exc:
-                error = exc
-            except Exception as exc:  # a bug in a channel must not stop the others
-                logger.exception("unexpected error sending outbox %s", job.send_id)
-                error = TransientSendError(f"unexpected {type(exc).__name__}")
-            outcomes.put_nowait((job, error))
+            error = None
+        except TimeoutError:
+            error = TransientSendError(f"no complete send within {policy.send_deadline:g} s")
+        except SendError as exc:
+            error = exc
+        except Exception as exc:  # a bug in a channel must not stop the others
+            logger.exception("unexpected error sending outbox %s", job.send_id)
+            error = TransientSendError(f"unexpected {type(exc).__name__}")
+        outcomes.put_nowait((job, error))
 
-    # claim in batches until nothing is due (a retried row is due later, not now); the
-    # next batch is claimed while the last rounds of this one are still sending, so the
-    # senders never wait for a batch's slowest send
-    sending: set[asyncio.Future] = set()
+    started = now or datetime.now(timezone.utc)
+    in_flight: set[asyncio.Task] = set()
+    refill_at = max(1, policy.concurrency // 2)  # claim in batches, not after every send
     try:
-        while jobs := await asyncio.to_thread(_claim, database, now, policy):
-            sending |= {asyncio.ensure_future(run(job)) for job in jobs}
-            while len(sending) > policy.concurrency:
-                _, sending = await asyncio.wait(sending, return_when=asyncio.FIRST_COMPLETED)
-        if sending:
-            await asyncio.gather(*sending)
+        while True:
+            free = policy.concurrency - len(in_flight)
+            if free >= refill_at or not in_flight:
+                if refill is not None:
+                    await asyncio.to_thread(refill)
+                claim_at = now or datetime.now(timezone.utc)
+                jobs = await asyncio.to_thread(_claim, database, claim_at, policy, free,
+                                               started)
+                in_flight |= {asyncio.create_task(run(job)) for job in jobs}
+            if not in_flight:
+                break
+            _, in_flight = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
     finally:
+        if in_flight:
+            await asyncio.wait(in_flight)
         outcomes.put_nowait(None)
         await writer
         senders.shutdown(wait=False)

@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    import httpx
-
     from db.records import EventRecord
 
 logger = logging.getLogger(__name__)
@@ -43,11 +41,9 @@ class DeliveryContext:
     """Everything a channel needs besides the subscription and the events.
 
     ``settings`` is the kind's own settings object (None when the kind needs none or none is
-    configured). ``http_transport`` lets the delivery loop share one connection pool across
-    many webhook and Slack sends (``httpx.HTTPTransport()``, safe to share between threads;
-    the caller closes it); without it each send opens and closes its own. It is a transport
-    and not an ``httpx.Client`` on purpose: a Client logs every request's full URL at INFO
-    level, and Slack/webhook URLs are secrets.
+    configured). ``timeout`` bounds one whole send (connect, upload, the reply): the
+    composition root keeps it shorter than the outbox lease, so a send that is still
+    running is never taken for a dead one and sent twice.
     """
 
     settings: object | None = field(default=None, repr=False)
@@ -55,8 +51,10 @@ class DeliveryContext:
     user_agent: str = DEFAULT_USER_AGENT
     # hosts a release link may point at in an alert (``bea.allowed_hosts``); None = any
     link_hosts: tuple[str, ...] | None = None
-    http_transport: httpx.BaseTransport | None = field(default=None, repr=False, compare=False)
     #: Unix time now (webhook timestamps); tests turn it back to make a stale delivery.
     clock: Callable[[], float] = field(default=time.time, repr=False, compare=False)
     #: Charts for e-mail alerts; None sends them without.
     chart: ChartRenderer | None = field(default=None, repr=False, compare=False)
+    # targets on loopback/private/link-local/reserved addresses (and Slack targets off
+    # hooks.slack.com) are refused unless this is set: your own receivers, tests, the demo
+    allow_private_targets: bool = False

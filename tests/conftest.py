@@ -82,10 +82,14 @@ def deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture
 def write_config(tmp_path: Path, db_url: str) -> Callable[..., Path]:
-    """Write a config YAML pointing at the test database; keyword sections override."""
+    """Write a config YAML pointing at the test database; keyword sections override.
+
+    Receivers in tests run on 127.0.0.1, so private targets are allowed here (the hostile
+    suite checks that they are refused by default)."""
 
     def write(data: dict[str, Any] | None = None, name: str = "config.yaml") -> Path:
-        merged = deep_merge({"database": {"url": db_url}}, data or {})
+        base = {"database": {"url": db_url}, "delivery": {"allow_private_targets": True}}
+        merged = deep_merge(base, data or {})
         path = tmp_path / name
         path.write_text(yaml.safe_dump(merged), encoding="utf-8")
         return path

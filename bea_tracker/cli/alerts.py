@@ -116,6 +116,9 @@ def subscribe_add(app: App, name: str | None, indicators: tuple[str, ...],
                              min_change=min_change, schedule_changes=schedule_changes,
                              source_problems=source_problems)
     try:
+        channel = get_channel(kind)
+        channel.check_destination(channel.validate_target(target),
+                                  app.config.delivery.allow_private_targets)
         with app.db.unit_of_work() as session:
             sub = add_subscription(session, kind, target, name=name, filter=flt, digest=digest,
                                    format=message_format)
@@ -192,7 +195,7 @@ def subscribe_test(app: App, sub_id: int) -> None:
     if not sub.active:
         fail(f"subscription {sub_id} was removed; nothing is sent to it", 1)
     try:
-        context = context_factory(app.config, None, alert_charts(app.db))(sub.kind)
+        context = context_factory(app.config, alert_charts(app.db))(sub.kind)
         send_test_message(sub, context, now, latest)
     except SendError as exc:
         fail(f"test message to subscription {sub_id} failed: {exc.reason}", 1)

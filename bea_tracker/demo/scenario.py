@@ -144,7 +144,8 @@ class Demo:
             "smtp": {"host": self.smtp.host, "port": self.smtp.port,
                      "from": "bea-tracker@localhost", "timeout": "5s"},
             "polling": POLLING,
-            "delivery": {"backoff": "1s", "backoff_max": "2s"},
+            # the demo's sinks run on 127.0.0.1: a private target, allowed here on purpose
+            "delivery": {"backoff": "1s", "backoff_max": "2s", "allow_private_targets": True},
         }), encoding="utf-8")
         from bea_tracker.app import App
 

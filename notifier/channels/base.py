@@ -87,6 +87,13 @@ class Channel(ABC):
         """The line ``subscribe add`` prints once so the subscriber can keep the secret."""
         return f"{self.kind} secret (shown once): {secret}"
 
+    def check_destination(self, target: str, allow_private: bool, *,
+                          at_send: bool = False) -> None:
+        """InvalidTarget if the (valid) target points where alerts must not go, e.g. inside
+        this network; checked at ``subscribe add`` and again before each send. Nothing to
+        check by default (an e-mail address goes through the configured SMTP server)."""
+        return None
+
     def target_of(self, subscription: Subscription) -> str:
         """The subscription's target; one that no longer validates fails for good
         (retrying cannot fix it)."""
@@ -111,6 +118,22 @@ class HttpUrlChannel(Channel):
 
     def check_target(self, target: str) -> str:
         return validate_http_url(self.kind, target)
+
+    def check_destination(self, target: str, allow_private: bool, *,
+                          at_send: bool = False) -> None:
+        from notifier.targets import check_public
+
+        check_public(self.kind, target, allow_private, at_send=at_send)
+
+    def destination(self, subscription: Subscription, context: DeliveryContext) -> str:
+        """The target, re-checked now (DNS may have changed since ``subscribe add``); a
+        target aimed inside fails for good."""
+        url = self.target_of(subscription)
+        try:
+            self.check_destination(url, context.allow_private_targets, at_send=True)
+        except InvalidTarget as exc:
+            raise PermanentSendError(f"subscription {subscription.id}: {exc}") from None
+        return url
 
 
 def is_digest(subscription: Subscription, events: Sequence[EventRecord]) -> bool:

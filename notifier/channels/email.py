@@ -8,10 +8,13 @@ after a database reset never collide with old mail (Gmail silently drops a repea
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import smtplib
+import socket
 import ssl
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -101,22 +104,55 @@ def tls_context(settings: SmtpSettings) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=settings.ca_file)
 
 
-def _connect(settings: SmtpSettings) -> smtplib.SMTP:
-    """A connection that is TLS when TLS was asked for: a STARTTLS the server does not offer,
-    or a certificate that does not verify, fails the send (never falls back to plain)."""
+class _Deadline:
+    """Cuts an SMTP exchange at ``seconds``: smtplib's timeout is per socket operation, so
+    a server that drips its replies would otherwise hold a sender for ever. Shutting the
+    socket down from a timer thread wakes the blocked read at once."""
+
+    def __init__(self, smtp: smtplib.SMTP, seconds: float) -> None:
+        self.smtp, self.seconds, self.hit = smtp, seconds, False
+        self._timer = threading.Timer(seconds, self._cut)
+        self._timer.daemon = True
+
+    def _cut(self) -> None:
+        self.hit = True
+        sock = getattr(self.smtp, "sock", None)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._timer.cancel()
+
+
+def _client(settings: SmtpSettings) -> smtplib.SMTP:
+    """An unconnected client (so the deadline can watch the connect and greeting too)."""
     if settings.ssl:
-        return smtplib.SMTP_SSL(
-            settings.host, settings.port, timeout=settings.timeout,
-            context=tls_context(settings),
-        )  # fmt: skip
-    smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(timeout=settings.timeout,
+                                              context=tls_context(settings))
+    else:
+        smtp = smtplib.SMTP(timeout=settings.timeout)
+    smtp._host = settings.host  # what SMTP(host) sets: the name TLS verifies the certificate for
+    return smtp
+
+
+def _connect(settings: SmtpSettings, smtp: smtplib.SMTP) -> None:
+    """Connect ``smtp`` so that it is TLS when TLS was asked for: a STARTTLS the server does
+    not offer, or a certificate that does not verify, fails the send (never falls back to
+    plain)."""
     try:
+        code, message = smtp.connect(settings.host, settings.port)
+        if code != 220:
+            raise smtplib.SMTPConnectError(code, message)
         if settings.starttls:
             smtp.starttls(context=tls_context(settings))
     except BaseException:
         smtp.close()  # no QUIT: after a failed handshake the session is unusable
         raise
-    return smtp
 
 
 def _close_quietly(smtp: smtplib.SMTP) -> None:
@@ -127,15 +163,26 @@ def _close_quietly(smtp: smtplib.SMTP) -> None:
         smtp.close()
 
 
-def _send(settings: SmtpSettings, msg: EmailMessage, to_addr: str) -> None:
+def _send(settings: SmtpSettings, msg: EmailMessage, to_addr: str, deadline: float) -> None:
     envelope_from = parseaddr(settings.from_addr)[1] or settings.from_addr
-    smtp = _connect(settings)
-    try:
-        if settings.username:
-            smtp.login(settings.username, settings.password or "")
-        smtp.send_message(msg, from_addr=envelope_from, to_addrs=[to_addr])
-    finally:
-        _close_quietly(smtp)
+    smtp = _client(settings)
+    with _Deadline(smtp, deadline) as watch:
+        try:
+            _connect(settings, smtp)
+        except (smtplib.SMTPException, OSError):
+            if watch.hit:
+                raise TimeoutError(f"no complete exchange within {deadline:g} s") from None
+            raise
+        try:
+            if settings.username:
+                smtp.login(settings.username, settings.password or "")
+            smtp.send_message(msg, from_addr=envelope_from, to_addrs=[to_addr])
+        except (smtplib.SMTPException, OSError):
+            if watch.hit:
+                raise TimeoutError(f"no complete exchange within {deadline:g} s") from None
+            raise
+        finally:
+            _close_quietly(smtp)
 
 
 def chart_for(subscription: Subscription, events: Sequence[EventRecord],
@@ -190,7 +237,7 @@ class EmailChannel(Channel):
         msg = build_message(rendered, to_addr, settings.from_addr, msg_id,
                             (cid, chart.png) if cid and chart else None)
         try:
-            _send(settings, msg, to_addr)
+            _send(settings, msg, to_addr, context.timeout)
         except (smtplib.SMTPException, OSError) as exc:
             raise classify_smtp_error(exc, settings) from None
         logger.info(
@@ -232,7 +279,8 @@ def classify_smtp_error(
             exc.smtp_code, f"SMTP {server}: {exc.smtp_code} {_decode(exc.smtp_error)}"
         )
     if isinstance(exc, TimeoutError):
-        return TransientSendError(f"SMTP {server}: timed out after {settings.timeout:g} s")
+        detail = str(exc) or f"timed out after {settings.timeout:g} s"
+        return TransientSendError(f"SMTP {server}: {detail}")
     if isinstance(exc, ssl.SSLCertVerificationError):
         hint = "" if settings.ca_file else " (for a private CA, set smtp.ca_file)"
         return TransientSendError(

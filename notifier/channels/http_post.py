@@ -2,11 +2,14 @@
 
 Transient: connection errors, timeouts, 5xx, 408 and 429 (with Retry-After in seconds or
 as an HTTP-date). Permanent: every other non-2xx status, including redirects, which are not
-followed so a body is never sent to a host nobody subscribed. Reasons never contain the URL.
+followed so a body is never sent to a host nobody subscribed. Reasons never contain the URL
+nor the receiver's reply body. Every send is bounded: one deadline for the whole exchange,
+and at most 64 KB of the reply read (raw, never decoded).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import httpx
@@ -20,38 +23,49 @@ from notifier.validate import mask_url
 logger = logging.getLogger(__name__)
 
 _TRANSIENT_4XX = (408, 429)
-_BODY_SNIPPET = 200
+
+REPLY_READ_LIMIT = 64 * 1024  # raw bytes of a reply we read (and then drop) at most
 
 
-def _send(transport: httpx.BaseTransport, request: httpx.Request) -> httpx.Response:
-    response = transport.handle_request(request)
-    try:
-        response.read()
-    finally:
-        response.close()
-    return response
+async def _post(url: str, body: bytes, headers: dict[str, str], deadline: float) -> httpx.Response:
+    """One POST on its own connection, whole exchange within ``deadline`` seconds.
+
+    The reply body is read raw (never decoded: a gzip bomb stays 2 KB) up to
+    ``REPLY_READ_LIMIT`` bytes and dropped; only the status and headers are kept.
+    """
+    async with asyncio.timeout(deadline):
+        async with httpx.AsyncHTTPTransport(retries=0) as transport:
+            request = httpx.Request(
+                "POST", url, content=body, headers=headers,
+                extensions={"timeout": httpx.Timeout(deadline).as_dict()},
+            )  # fmt: skip
+            response = await transport.handle_async_request(request)
+            try:
+                read = 0
+                async for chunk in response.aiter_raw():
+                    read += len(chunk)
+                    if read >= REPLY_READ_LIMIT:
+                        break
+            finally:
+                await response.aclose()
+            return response
 
 
 def post(url: str, body: bytes, headers: dict[str, str], context: DeliveryContext) -> None:
     """POST ``body``; return on 2xx, raise Transient/PermanentSendError otherwise.
 
-    Goes straight to an httpx transport: no redirects followed, and none of httpx.Client's
-    request logging, which would write the secret URL to the log.
+    ``context.timeout`` bounds the whole send (connect, upload, the reply), so a receiver
+    that drips its answer cannot hold a sender past it. Goes straight to an httpx transport:
+    no redirects followed, and none of httpx.Client's request logging, which would write
+    the secret URL to the log. Runs in a sender thread, on an event loop of its own.
     """
     masked = mask_url(url)
     try:
-        request = httpx.Request(
-            "POST", url, content=body, headers=headers,
-            extensions={"timeout": httpx.Timeout(context.timeout).as_dict()},
-        )  # fmt: skip
-        if context.http_transport is not None:
-            response = _send(context.http_transport, request)
-        else:
-            with httpx.HTTPTransport() as transport:
-                response = _send(transport, request)
-    except httpx.TimeoutException as exc:
+        response = asyncio.run(_post(url, body, headers, context.timeout))
+    except (TimeoutError, httpx.TimeoutException) as exc:
         raise TransientSendError(
-            f"{type(exc).__name__}: no answer from {masked} within {context.timeout:g} s"
+            f"{type(exc).__name__}: no complete answer from {masked} within "
+            f"{context.timeout:g} s"
         ) from None
     except (httpx.InvalidURL, httpx.UnsupportedProtocol):
         raise PermanentSendError(f"invalid URL {masked}") from None
@@ -67,10 +81,9 @@ def raise_for_status(response: httpx.Response, masked_url: str) -> None:
     if 200 <= status < 300:
         logger.debug("POST %s -> %s", masked_url, status)
         return
-    snippet = one_line(response.text, _BODY_SNIPPET) if response.content else ""
-    reason = f"HTTP {status} {response.reason_phrase} from {masked_url}"
-    if snippet:
-        reason = f"{reason}: {snippet}"
+    # the reply body is never echoed: a target aimed at an internal service would
+    # otherwise print that service's answer (``subscribe test``, logs, ``deliveries``)
+    reason = f"HTTP {status} {one_line(response.reason_phrase, 60)} from {masked_url}"
     if status >= 500 or status in _TRANSIENT_4XX:
         retry_after = parse_retry_after(response.headers.get("Retry-After"))
         raise TransientSendError(reason, retry_after=retry_after)

@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 from db.records import FORMAT_SHORT, EventRecord, Subscription
 from notifier.channels.base import ChannelOption, HttpUrlChannel, render_for
+from notifier.errors import InvalidTarget
 from notifier.settings import DeliveryContext
 from notifier.validate import mask_url
 
 logger = logging.getLogger(__name__)
-
 
 #: where Slack's incoming webhooks live (commercial and GovSlack)
 SLACK_HOSTS = ("hooks.slack.com", "hooks.slack-gov.com")
@@ -44,6 +45,18 @@ class SlackChannel(HttpUrlChannel):
                 "https://hooks.slack.com/services/...)")
         return url
 
+    def check_destination(self, target: str, allow_private: bool, *,
+                          at_send: bool = False) -> None:
+        """Slack incoming webhooks live at https://hooks.slack.com/ and nowhere else (your
+        own test receiver only with ``delivery.allow_private_targets``)."""
+        if allow_private:
+            return
+        parts = urlsplit(target)
+        if parts.scheme != "https" or (parts.hostname or "").lower() not in SLACK_HOSTS:
+            raise InvalidTarget(f"a Slack target must be an https://{SLACK_HOSTS[0]}/... "
+                                f"URL, got {mask_url(target)}")
+        super().check_destination(target, allow_private, at_send=at_send)
+
     def deliver(
         self,
         subscription: Subscription,
@@ -55,7 +68,7 @@ class SlackChannel(HttpUrlChannel):
         from notifier.channels.http_post import post
         from notifier.render.slack_blocks import slack_payload, slack_text_payload
 
-        url = self.target_of(subscription)
+        url = self.destination(subscription, context)
         rendered = render_for(subscription, events)
         if subscription.format == FORMAT_SHORT:
             payload = slack_text_payload(rendered)

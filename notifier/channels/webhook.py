@@ -85,7 +85,7 @@ class WebhookChannel(HttpUrlChannel):
         from notifier.channels.http_post import post
         from notifier.render.payloads import encode_payload, webhook_payload
 
-        url = self.target_of(subscription)
+        url = self.destination(subscription, context)
         payload = webhook_payload(events, outbox_id, digest=is_digest(subscription, events))
         body = encode_payload(payload)
         msg_id = idempotency_key(outbox_id)

@@ -44,6 +44,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         server: HostileServer = self.server.owner  # type: ignore[attr-defined]
         path = self.path.split("?", 1)[0]
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)  # a POST's body, read before answering
         server.requests.append(path)
         answer = server.routes.get(path)
         if answer is None:
@@ -131,6 +134,17 @@ def never_ending(stop: threading.Event) -> Answer:
         chunk = b"<item>" + b"x" * 65536 + b"</item>"
         while not stop.is_set():
             h.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+    return answer
+
+
+def drip_reply(stop: threading.Event, every: float = 0.2) -> Answer:
+    """A receiver that accepts a POST and drips its status line, one byte at a time."""
+    def answer(h: BaseHTTPRequestHandler) -> None:
+        for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"x" * 100_000:
+            if stop.wait(every):
+                return
+            h.wfile.write(bytes([byte]))
+            h.wfile.flush()
     return answer
 
 

@@ -7,8 +7,6 @@ import json
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-import httpx
-
 from bea_tracker.config import load_config
 from bea_tracker.demo.localbea import synthetic_gdp_release
 from bea_tracker.wiring import context_factory, delivery_policy
@@ -37,12 +35,10 @@ def test_daily_digest_is_one_message_at_digest_time(tracker, bea, smtp, config_p
     # the clock reaches digest time: the delivery loop sends both events as one message
     config = load_config(config_path)
     db = Database(config.database.resolved_url())
-    transport = httpx.HTTPTransport()
     try:
-        summary = asyncio.run(deliver_due(db, context_factory(config, transport),
+        summary = asyncio.run(deliver_due(db, context_factory(config),
                                           delivery_policy(config), due_at + timedelta(seconds=1)))
     finally:
-        transport.close()
         db.dispose()
     assert summary.sent == 2
     (mail,) = smtp.wait_for(1, timeout=10)

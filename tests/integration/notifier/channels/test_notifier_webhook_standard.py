@@ -10,7 +10,7 @@ from standardwebhooks import Webhook, WebhookVerificationError
 
 from notifier.channels import get_channel
 from notifier.channels.webhook import standard_signature, whsec
-from notifier.settings import DeliveryContext
+from tests.support.delivery import local_context
 
 SECRET = "0f" * 32
 
@@ -22,8 +22,8 @@ def test_a_replayed_delivery_with_an_old_timestamp_fails_verification(hooks, mak
     sub = make_sub("webhook", hooks.url_for("standard"), secret=SECRET)
     channel = get_channel("webhook")
     ten_minutes_ago = time.time() - 600
-    channel.deliver(sub, [gdp_event], 41, DeliveryContext(clock=lambda: ten_minutes_ago))
-    channel.deliver(sub, [gdp_event], 42, DeliveryContext())
+    channel.deliver(sub, [gdp_event], 41, local_context(clock=lambda: ten_minutes_ago))
+    channel.deliver(sub, [gdp_event], 42, local_context())
     old, fresh = hooks.wait_for(2, timeout=10)
     shown = channel.secret_notice(SECRET).splitlines()[0].split(": ", 1)[1]
     assert shown == whsec(SECRET) and shown.startswith("whsec_")
@@ -36,7 +36,7 @@ def test_a_replayed_delivery_with_an_old_timestamp_fails_verification(hooks, mak
 def test_headers_follow_the_spec(hooks, make_sub, gdp_event):
     get_channel("webhook").deliver(
         make_sub("webhook", hooks.url_for("standard"), secret=SECRET), [gdp_event], 43,
-        DeliveryContext(clock=lambda: 1_790_000_000.7))
+        local_context(clock=lambda: 1_790_000_000.7))
     (call,) = hooks.wait_for(1, timeout=10)
     assert call.headers["webhook-id"] == "43"
     assert call.headers["webhook-timestamp"] == "1790000000"
@@ -48,7 +48,7 @@ def test_headers_follow_the_spec(hooks, make_sub, gdp_event):
 def test_a_test_send_has_its_own_id_every_time(hooks, make_sub, gdp_event):
     sub = make_sub("webhook", hooks.url_for("standard"), secret=SECRET)
     for _ in range(2):
-        get_channel("webhook").deliver(sub, [gdp_event], None, DeliveryContext())
+        get_channel("webhook").deliver(sub, [gdp_event], None, local_context())
     first, second = hooks.wait_for(2, timeout=10)
     assert first.headers["webhook-id"].startswith("test-")
     assert first.headers["webhook-id"] != second.headers["webhook-id"]

@@ -42,7 +42,7 @@ def test_email_settings_come_from_its_section_with_the_password_from_env(monkeyp
 def test_unset_password_variable_is_a_transient_failure_naming_it(monkeypatch):
     monkeypatch.delenv("BEA_TEST_SMTP_PW", raising=False)
     config = parse_config({"smtp": {"username": "bea", "password_env": "BEA_TEST_SMTP_PW"}})
-    context_for = context_factory(config, None)
+    context_for = context_factory(config)
     with pytest.raises(TransientSendError, match="BEA_TEST_SMTP_PW"):
         context_for("email")
     assert context_for("webhook").settings is None

@@ -1,0 +1,67 @@
+"""Where a subscription may send: never inside the network the tracker runs in.
+
+A webhook aimed at ``http://169.254.169.254/...``, ``http://127.0.0.1:PORT``,
+``http://[::1]`` or ``http://0x7f000001`` would make the tracker a proxy into the machine
+(cloud metadata, admin ports). A target host is resolved and refused if any address is
+loopback, private, link-local, reserved, multicast or otherwise not globally routable;
+checked at ``subscribe add`` and again before every send (DNS may change in between).
+``delivery.allow_private_targets: true`` allows them, for your own receivers and tests.
+A name that does not resolve when the subscription is added is accepted then and checked
+at send time.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import socket
+from urllib.parse import urlsplit
+
+from notifier.errors import InvalidTarget
+
+logger = logging.getLogger(__name__)
+
+ALLOW_HINT = "set delivery.allow_private_targets: true to allow your own receivers"
+
+
+def _addresses(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    """Every address ``host`` resolves to (numeric forms such as 0x7f000001 included, as the
+    resolver reads them); OSError if it does not resolve."""
+    found = []
+    for *_, sockaddr in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM):
+        ip = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
+        mapped = getattr(ip, "ipv4_mapped", None)
+        found.append(mapped or ip)
+    return found
+
+
+def internal_address(url: str) -> str | None:
+    """The first non-public address the URL's host resolves to, or None.
+
+    Raises OSError when the host does not resolve.
+    """
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    for ip in _addresses(host, port):
+        if not ip.is_global or ip.is_multicast:
+            return str(ip)
+    return None
+
+
+def check_public(kind: str, url: str, allow_private: bool, *, at_send: bool) -> None:
+    """InvalidTarget if ``url`` points inside (unless allowed). When the host does not
+    resolve: accepted when adding, InvalidTarget-free at send (the send itself fails)."""
+    if allow_private:
+        return
+    try:
+        inside = internal_address(url)
+    except (OSError, UnicodeError, ValueError):
+        if at_send:
+            return  # the connection attempt reports the failure, as a transient one
+        logger.info("%s target host does not resolve now; it is checked again when sending",
+                    kind)
+        return
+    if inside is not None:
+        raise InvalidTarget(f"{kind} target resolves to {inside}, a loopback, private, "
+                            f"link-local or reserved address; refused ({ALLOW_HINT})")
