@@ -75,6 +75,9 @@ class _Section(BaseModel):
 
 class DatabaseConfig(_Section):
     url: str | None = None
+    # the PostgreSQL password by reference: the variable's value is put into ``url`` when
+    # connecting, so the file (and anything that prints the URL) never holds it
+    password_env: str | None = None
 
     @field_validator("url")
     @classmethod
@@ -87,9 +90,18 @@ class DatabaseConfig(_Section):
 
     def resolved_url(self) -> str:
         if self.url:
-            return self.url
+            return self._with_password(self.url) if self.password_env else self.url
         path = Path(user_data_dir("bea-tracker")) / "bea-tracker.db"
         return f"sqlite:///{path}"
+
+    def _with_password(self, url: str) -> str:
+        from sqlalchemy.engine import make_url
+
+        value = os.environ.get(self.password_env or "")
+        if value is None:
+            raise SecretMissing(f"database.password_env: environment variable "
+                                f"{self.password_env} is not set (the database password)")
+        return make_url(url).set(password=value).render_as_string(hide_password=False)
 
 
 class BeaConfig(_Section):
@@ -116,6 +128,8 @@ class PollingConfig(_Section):
     schedule_refresh: Interval = 86400
     probe_predicted_urls: bool = True
     failure_threshold: int = Field(3, ge=1)
+    # more new or changed feed items than this in one poll is a source problem, not alerts
+    max_new_releases_per_poll: int = Field(20, ge=1)
 
 
 class SmtpConfig(_Section):

@@ -53,6 +53,7 @@ def scraper_settings(config: AppConfig) -> ScraperSettings:
         schedule_ics_url=bea.schedule_ics_url,
         base_url=bea.base_url,
         failure_threshold=polling.failure_threshold,
+        max_new_items=polling.max_new_releases_per_poll,
     )
 
 

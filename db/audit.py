@@ -29,7 +29,7 @@ from db.records import (
     ReleaseRecord,
     StoredPage,
 )
-from db.store import KIND_FEED_ITEM, KIND_PAGE, compute_revisions
+from db.store import KIND_FEED_ITEM, KIND_PAGE, compute_revisions, stated_when
 from db.types import utcnow
 
 logger = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ def store_reextraction(session: Session, page: StoredPage, record: ReleaseRecord
         Snapshot.sha256 == _vintage_key(page, record)))
     release = session.get(Release, page.release_id)
     assert release is not None and snapshot_id is not None
-    stated_at = release.released_at or original.fetched_at
+    stated_at = stated_when(release.released_at, original.fetched_at)
     insert_ignoring_duplicates(session, Figure.__table__, [
         {"release_id": page.release_id, "snapshot_id": snapshot_id, "stated_at": stated_at,
          **f.to_json()} for f in record.figures])

@@ -1,7 +1,8 @@
 """The daemon's row in ``daemon_state``: one running instance per database, and a heartbeat.
 
-A second daemon on the same database is refused while the first one's process is alive
-(same host) or its heartbeat is fresh (another host). The claim is a conditional write, so
+A second daemon on the same database is refused while the first one's heartbeat is fresh
+and, on the same host, its process is still the one that claimed (pid alive with the same
+start time: a reused pid does not hold the lock). The claim is a conditional write, so
 two daemons starting at once cannot both win.
 """
 
@@ -33,19 +34,42 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
+def process_start(pid: int) -> str | None:
+    """When process ``pid`` started (clock ticks since boot, from /proc), or None where
+    there is no /proc. A pid that now belongs to another process has another start time."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return fields[19]  # field 22 of the file; fields[0] is field 3 (state)
+    except (OSError, IndexError):
+        return None
+
+
 def holder_alive(value: dict[str, Any], updated_at: datetime, stale_after: timedelta) -> bool:
-    """Is the daemon described by ``value`` still running?"""
+    """Is the daemon described by ``value`` still running?
+
+    A heartbeat older than ``stale_after`` means no (a daemon that stopped beating holds no
+    lock, even if its pid is alive); on this host the pid must also be alive and, when the
+    claim recorded it, be the same process (same start time), not a new one that reused
+    the number.
+    """
     if value.get("state") != "running":
         return False
+    if utcnow() - updated_at >= stale_after:
+        return False
     if value.get("host") == socket.gethostname():
-        return pid_alive(int(value.get("pid", 0)))
-    return utcnow() - updated_at < stale_after
+        pid = int(value.get("pid", 0))
+        if not pid_alive(pid):
+            return False
+        started = value.get("proc_start")
+        return started is None or process_start(pid) in (None, started)
+    return True
 
 
 def claim(session: Session, stale_after: timedelta) -> tuple[bool, dict[str, Any] | None]:
     """Claim the daemon row for this process; (False, holder) if another one holds it."""
     me = {"state": "running", "pid": os.getpid(), "host": socket.gethostname(),
-          "started_at": utcnow().isoformat()}
+          "started_at": utcnow().isoformat(), "proc_start": process_start(os.getpid())}
     row = session.get(DaemonState, KEY)
     if row is None:
         try:

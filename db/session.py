@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -67,10 +68,28 @@ def _sqlite_file(database: str) -> None:
         raise DatabaseUrlError(f"{path} is a folder; name a file in it, such as "
                                f"{path / 'bea-tracker.db'}")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        # the folder this makes is the owner's alone, as is the file: it holds subscribers'
+        # addresses, Slack URLs and webhook secrets (an existing folder is left as it is)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
         raise DatabaseUrlError(f"cannot create the folder {path.parent} for the database: "
                                f"{exc.strerror or exc}") from None
+    _create_private(path)
+
+
+def _create_private(path: Path) -> None:
+    """Create an empty database file readable by its owner only (0600), under a umask that
+    lets nothing wider through; SQLite gives its -wal and -shm files the same mode."""
+    if path.exists():
+        return
+    previous = os.umask(0o077)
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    except OSError as exc:
+        raise DatabaseUrlError(f"cannot create the database file {path}: "
+                               f"{exc.strerror or exc}") from None
+    finally:
+        os.umask(previous)
 
 
 def make_engine(url: str) -> Engine:

@@ -180,11 +180,23 @@ def _insert_snapshot(
     return snapshot_id, bool(inserted)
 
 
+def stated_when(released_at: datetime | None, fetched_at: datetime) -> datetime:
+    """When BEA stated a figure: the release time, never later than we read it (a page or
+    item dated 2099 must not become ``latest`` and stay there)."""
+    if released_at is None:
+        return fetched_at
+    return min(released_at, fetched_at) if _comparable(released_at, fetched_at) else fetched_at
+
+
+def _comparable(a: datetime, b: datetime) -> bool:
+    return (a.tzinfo is None) == (b.tzinfo is None)
+
+
 def _insert_figures(
     session: Session, release_id: int, snapshot_id: int, record: ReleaseRecord,
     fetched: Fetched,
 ) -> None:
-    stated_at = record.released_at or fetched.fetched_at
+    stated_at = stated_when(record.released_at, fetched.fetched_at)
     own = {"release_id": release_id, "snapshot_id": snapshot_id, "stated_at": stated_at}
     rows = [own | f.to_json() | {"restated": False} for f in record.figures]
     rows += [own | f.to_json() | {"restated": True} for f in restatements(record.figures)]

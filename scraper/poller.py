@@ -17,7 +17,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
 from db.polls import (
@@ -51,6 +51,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+ITEM_MAX_AGE = timedelta(days=5 * 366)  # BEA's feed lists the last few weeks
+ITEM_MAX_AHEAD = timedelta(days=1)  # a release is dated when it is out, not before
+
 FEED = "feed"
 SCHEDULE = "schedule"
 
@@ -62,6 +65,7 @@ class ScraperSettings:
     schedule_ics_url: str
     base_url: str
     failure_threshold: int = 3
+    max_new_items: int = 20  # new or changed feed items one poll takes (more: a problem)
 
 
 @dataclass
@@ -95,6 +99,23 @@ class PollSummary:
         if not self.error and not (self.not_modified and not self.retried):
             parts.append(f"events {len(self.event_ids)}")
         return "; ".join(parts)
+
+
+def dated_sanely(items: tuple[FeedItem, ...], now: datetime,
+                 ) -> tuple[tuple[FeedItem, ...], list[str]]:
+    """The items dated within [now - ITEM_MAX_AGE, now + ITEM_MAX_AHEAD] (or undated), and a
+    problem for each refused one: an item dated 2099 or 1900 is neither stored nor alerted."""
+    kept, refused = [], []
+    for item in items:
+        when = item.published
+        if when is not None and when.tzinfo is not None and not (
+                now - ITEM_MAX_AGE <= when <= now + ITEM_MAX_AHEAD):
+            refused.append(f"item {item.title[:80]!r} is dated {when.date().isoformat()}, "
+                           f"outside the last {ITEM_MAX_AGE.days // 366} years to tomorrow; "
+                           "refused")
+        else:
+            kept.append(item)
+    return tuple(kept), refused
 
 
 def _pages(label: str, outcomes: list[CrawlOutcome]) -> str:
@@ -189,8 +210,19 @@ class Poller:
     async def _take_feed(self, summary: PollSummary, feed: FeedRecord, result: FetchResult,
                          notify_existing: bool) -> None:
         summary.baseline = not notify_existing and await asyncio.to_thread(self._is_baseline)
-        work = await asyncio.to_thread(self._new_or_changed, feed.items)
+        items, refused = dated_sanely(feed.items, result.started_at)
+        for problem in refused:
+            logger.warning("feed %s: %s", result.url, problem)
+        work = await asyncio.to_thread(self._new_or_changed, items)
         summary.new_items = len(work)
+        limit = self.settings.max_new_items
+        if not summary.baseline and len(work) > limit:
+            # a flood (a hostile or broken feed): nothing is taken, nothing alerted; the
+            # failure counts toward one source_problem and the next poll reads it again
+            summary.error = (f"{len(work)} new or changed items in one poll is over "
+                             f"polling.max_new_releases_per_poll ({limit}); none taken")
+            await self._feed_failed(summary, result, summary.error)
+            return
         if not summary.baseline:
             summary.pages = await self.crawl(self._requests(work, summary))
             for outcome in summary.pages:
@@ -200,6 +232,8 @@ class Poller:
         summary.event_ids += events
         clean = well_formed(result.body)
         error = None if clean else "; ".join(feed.problems) or "feed is not well-formed XML"
+        if refused:
+            error = "; ".join(filter(None, [error, *refused]))
         if failed:
             error = "; ".join(filter(None, [error, f"{len(failed)} of {len(work)} items could "
                                             f"not be stored: {failed[0]}"]))

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import logging
 import re
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -79,7 +81,7 @@ class ProgressReporter:
 
     def note(self, message: str) -> None:
         if self._progress is not None:
-            self._progress.console.print(message, style="yellow", highlight=False)
+            self._progress.console.print(message, style="yellow", highlight=False, markup=False)
         else:
             self._plain(message)
 
@@ -339,10 +341,30 @@ def browse(app: App, host: str, port: int, open_browser: bool) -> None:
         fail(f"Datasette is not installed; install the web extra: {WEB_INSTALL_HINT}", 1)
     assert command is not None
     path = Path(url.database).expanduser()
-    argv = [*command, "serve", str(path), "--host", host, "--port", str(port)]
-    argv += ["--open"] if open_browser else []
-    click.echo(f"Datasette on http://{host}:{port}/ serving {path} (Ctrl-C to stop)", err=True)
-    sys.exit(run_child(argv))
+    with tempfile.TemporaryDirectory(prefix="bea-tracker-browse-") as folder:
+        metadata = Path(folder) / "metadata.json"
+        metadata.write_text(json.dumps(browse_metadata(path)), encoding="utf-8")
+        argv = [*command, "serve", str(path), "--host", host, "--port", str(port),
+                "--metadata", str(metadata)]
+        argv += ["--open"] if open_browser else []
+        click.echo(f"Datasette on http://{host}:{port}/ serving {path} (Ctrl-C to stop)",
+                   err=True)
+        code = run_child(argv)
+    sys.exit(code)
+
+
+#: tables whose rows hold secrets (subscription targets are Slack URLs, webhook URLs with
+#: tokens, signing secrets); Datasette refuses them, and arbitrary SQL, which could read them
+SECRET_TABLES = ("subscriptions",)
+
+
+def browse_metadata(path: Path) -> dict[str, Any]:
+    """Datasette metadata: the secret tables denied to everyone and hidden, arbitrary SQL
+    off (the views latest_figures, figure_history and release_list are what to browse)."""
+    return {"databases": {path.stem: {
+        "allow_sql": False,
+        "tables": {name: {"allow": False, "hidden": True} for name in SECRET_TABLES},
+    }}}
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec

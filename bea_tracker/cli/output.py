@@ -80,15 +80,18 @@ def csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = Non
 def print_table(
     rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]], title: str | None = None
 ) -> None:
-    """A rich table of ``rows``; ``columns`` are (key, heading) pairs."""
+    """A rich table of ``rows``; ``columns`` are (key, heading) pairs; cells are plain text
+    (never rich markup)."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=title, show_lines=False)
     for _key, heading in columns:
         table.add_column(heading)
     for row in rows:
-        table.add_row(*(cell(row.get(k)) for k, _ in columns))
+        # Text, not str: a scraped title such as "[/]" or "[bold]" is shown, not parsed
+        table.add_row(*(Text(cell(row.get(k))) for k, _ in columns))
     Console(width=max(160, Console().width)).print(table)
 
 

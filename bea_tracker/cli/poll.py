@@ -69,28 +69,29 @@ def _parse_text(path: str, title: str, url: str | None) -> Any:
 
 def _print_parsed(shape: dict) -> None:
     from rich.console import Console
+    from rich.markup import escape as e
 
     console = Console()
     kind = shape["kind"]
     if kind == "release":
         number = f" ({shape['release_number']})" if shape["release_number"] else ""
         released = f", released {shape['released_at']}" if shape["released_at"] else ""
-        console.print(f"[bold]{shape['title']}[/bold]{number}{released}, "
+        console.print(f"[bold]{e(shape['title'])}[/bold]{e(number)}{released}, "
                       f"extraction {shape['extraction']}")
         for fig in shape["figures"]:
             console.print(f"  {fig['indicator']:28s} {fig['period']:8s} "
                           f"{fig['estimate'] or '':14s} {fig['value']} {fig['unit']}")
     elif kind == "feed":
-        console.print(f"[bold]{shape['title']}[/bold]: {len(shape['items'])} items")
+        console.print(f"[bold]{e(shape['title'] or '')}[/bold]: {len(shape['items'])} items")
         for item in shape["items"]:
-            console.print(f"  {item['published'] or '':25s} {item['title']}")
+            console.print(f"  {item['published'] or '':25s} {e(item['title'])}")
     else:
         console.print(f"schedule: {len(shape['events'])} events, "
                       f"{len(shape['unscheduled'])} unscheduled")
         for event in shape["events"]:
-            console.print(f"  {event['starts_at']}  {event['title']} {event['period'] or ''}")
+            console.print(f"  {event['starts_at']}  {e(event['title'])} {e(event['period'] or '')}")
     for problem in shape.get("problems", []):
-        console.print(f"  [yellow]problem:[/yellow] {problem}")
+        console.print(f"  [yellow]problem:[/yellow] {e(problem)}")
 
 
 @main.command()

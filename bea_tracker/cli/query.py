@@ -190,14 +190,17 @@ def show(app: App, release: str, fmt: str) -> None:
         sys.stdout.write(to_json_text(detail) + "\n")
         return
     from rich.console import Console
+    from rich.markup import escape
+    from rich.text import Text
 
     console = Console()
-    console.print(f"[bold]{detail['title']}[/bold]  ({detail['release_number'] or 'no number'})")
-    console.print(f"{detail['url']}\nreleased {format_time(detail['released_at'])}  "
-                  f"next release {detail['next_release'] or 'not announced'}  "
-                  f"extraction {detail['extraction']}")
+    number = escape(detail["release_number"] or "no number")
+    console.print(f"[bold]{escape(detail['title'])}[/bold]  ({number})")
+    console.print(Text(f"{detail['url']}\nreleased {format_time(detail['released_at'])}  "
+                       f"next release {detail['next_release'] or 'not announced'}  "
+                       f"extraction {detail['extraction']}"))
     if detail["lead"]:
-        console.print(detail["lead"], highlight=False)
+        console.print(Text(detail["lead"]), highlight=False)
     emit([_for_people(f | {"release_title": ""}) for f in detail["figures"]], "table",
          FIGURE_COLUMNS[:5], "Figures")
     vintages = [v | {"fetched": format_time(v["fetched_at"]),

@@ -118,6 +118,7 @@ def collect_status(database: Database, config: AppConfig) -> dict[str, Any]:
 
 def print_status(info: dict[str, Any]) -> None:
     from rich.console import Console
+    from rich.markup import escape as e
 
     from bea_tracker.cli.output import format_time as t
 
@@ -127,7 +128,7 @@ def print_status(info: dict[str, Any]) -> None:
     console.print(f"daemon: {alive}" + (f" (pid {d['pid']}, heartbeat {t(d['heartbeat_at'])})"
                                          if d.get("pid") else ""))
     console.print("health: " + ("[green]ok[/green]" if info["healthy"]
-                                else f"[red]unhealthy[/red]: {info['problem']}"))
+                                else f"[red]unhealthy[/red]: {e(str(info['problem']))}"))
     if d.get("http"):
         console.print(f"serving: {d['http']}healthz, {d['http']}metrics")
     for one in info.get("daemons", []):
@@ -135,23 +136,23 @@ def print_status(info: dict[str, Any]) -> None:
             console.print(f"  {one['role']:<9} {one['host']} pid {one['pid']}: {one['state']}, "
                           f"heartbeat {t(one['heartbeat_at'])}")
     if d.get("burst"):
-        console.print(f"burst polling for: {', '.join(d['burst'])}")
+        console.print(f"burst polling for: {e(', '.join(d['burst']))}")
     poll = info["last_poll"]
     if poll:
         what = "304 not modified" if poll["not_modified"] else f"HTTP {poll['status']}"
         console.print(f"last feed poll: {t(poll['at'])} {what}"
-                      + (f" error: {poll['error']}" if poll["error"] else ""))
+                      + (f" error: {e(poll['error'])}" if poll["error"] else ""))
     else:
         console.print("last feed poll: never")
     nxt = info["next_release"]
     console.print("next scheduled release: " + (
-        f"{nxt['title']} {nxt['period'] or ''} at {t(nxt['starts_at'])}" if nxt
+        f"{e(nxt['title'])} {e(nxt['period'] or '')} at {t(nxt['starts_at'])}" if nxt
         else "none known"))
     console.print("outbox: " + ", ".join(f"{k} {v}" for k, v in info["outbox"].items()))
     if d.get("last_error"):
-        console.print(f"last error: {d['last_error']}")
+        console.print(f"last error: {e(str(d['last_error']))}")
     lat = info["last_release_latency"]
     if lat:
-        console.print(f"last release: {lat['title']}: page seen {t(lat['page_first_seen_at'])}, "
+        console.print(f"last release: {e(lat['title'])}: page seen {t(lat['page_first_seen_at'])}, "
                       f"feed {t(lat['feed_first_seen_at'])}, delivered "
                       f"{t(lat['first_delivery_at'])}")

@@ -246,6 +246,14 @@ class World:
         return Run(code, out.read_text(), err.read_text(), rusage.ru_maxrss / 1024,
                    time.monotonic() - started)
 
+    def cli(self, *args: str) -> Any:
+        """A command that runs no reactor, in-process (click's runner): its Result."""
+        from click.testing import CliRunner
+
+        from bea_tracker.cli import main
+
+        return CliRunner().invoke(main, ["--config", str(self.config), *args])
+
     def poll(self, *args: str) -> Run:
         return self.run("poll", "--once", "--no-schedule", *args)
 
