@@ -51,7 +51,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-ITEM_MAX_AGE = timedelta(days=5 * 366)  # BEA's feed lists the last few weeks
+# BEA's feed keeps some items for years (one from 2013 in 2026): 20 years back is
+# generous for a real item and still refuses a 1900 one
+ITEM_MAX_AGE = timedelta(days=20 * 366)
 ITEM_MAX_AHEAD = timedelta(days=1)  # a release is dated when it is out, not before
 
 FEED = "feed"

@@ -45,6 +45,6 @@ def test_items_dated_in_2099_or_1900_are_refused(world: World) -> None:
     run = world.poll()
 
     assert run.code == 0, run.output
-    assert run.stderr.count("outside the last 5 years to tomorrow; refused") == 2
+    assert run.stderr.count("outside the last 20 years to tomorrow; refused") == 2
     stored = {r.title for r in world.releases().values()}
     assert stored == {"Synthetic Release 0, 2026", "Synthetic Release 3, 2026"}

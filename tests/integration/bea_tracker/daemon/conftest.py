@@ -27,16 +27,16 @@ FAST_POLLING = {"timeout": "5s", "idle_interval": "30s", "burst_before": "5s",
 
 @pytest.fixture
 def configure(write_config, bea, smtp) -> Callable[..., Path]:
-    """(Re)write the config with ``polling`` overrides; same path every time."""
+    """(Re)write the config with ``polling`` (and ``delivery``) overrides; same path."""
 
-    def make(**polling: Any) -> Path:
+    def make(delivery: dict[str, Any] | None = None, **polling: Any) -> Path:
         return write_config({
             "bea": bea.config(),
             "smtp": {"host": smtp.host, "port": smtp.port, "from": "alerts@bea-tracker.test",
                      "timeout": "5s"},
             "polling": {**FAST_POLLING, **polling},
             "delivery": {"backoff": "1s", "backoff_max": "2s", "max_attempts": 3,
-                         "lease": "3s"},
+                         "lease": "3s", **(delivery or {})},
         })
 
     return make

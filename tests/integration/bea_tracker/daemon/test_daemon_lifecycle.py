@@ -85,7 +85,8 @@ def test_status_while_running_then_sigterm_exits_0_within_10_s(configure, daemon
 
 def test_sigterm_during_a_hanging_send_exits_0_within_10_s_and_the_alert_is_retried(
         configure, subscribe, baseline, bea, hooks, daemons, db_file):
-    configure(timeout="20s")  # the default send timeout, longer than the stop grace (8 s)
+    # a send allowed to run longer than the stop grace (8 s); its lease is longer still
+    configure(timeout="20s", delivery={"lease": "20s", "send_deadline": "18s"})
     hooks.respond(200, delay=60, name="ops")  # the receiver hangs on the first alert
     starts = whole_second(3)
     release = synthetic_gdp_release(starts, seq=5)
@@ -101,7 +102,7 @@ def test_sigterm_during_a_hanging_send_exits_0_within_10_s_and_the_alert_is_retr
     assert query(db_file, "SELECT status FROM outbox o JOIN subscriptions s ON "
                           "s.id = o.subscription_id WHERE s.kind = 'webhook'") == [("sending",)]
 
-    daemons().wait_started()  # the lease (3 s) runs out and the send is retried
+    daemons().wait_started()  # the lease (20 s) runs out and the send is retried
     call = hooks.wait_for(1, timeout=30, name="ops", accepted_only=True)[0]
     assert call.json["events"][0]["release"]["title"] == release.title
     wait_until(lambda: query(db_file, "SELECT DISTINCT status FROM outbox") == [("sent",)],
