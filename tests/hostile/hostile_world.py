@@ -247,12 +247,10 @@ class World:
                    time.monotonic() - started)
 
     def cli(self, *args: str) -> Any:
-        """A command that runs no reactor, in-process (click's runner): its Result."""
-        from click.testing import CliRunner
+        """A command that runs no reactor, in-process: its CliResult (exceptions kept)."""
+        from tests.support.cli import run_cli
 
-        from bea_tracker.cli import main
-
-        return CliRunner().invoke(main, ["--config", str(self.config), *args])
+        return run_cli(*args, config=self.config, own_process=False, catch_exceptions=True)
 
     def poll(self, *args: str) -> Run:
         return self.run("poll", "--once", "--no-schedule", *args)

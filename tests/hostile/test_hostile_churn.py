@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
-from hostile_world import World, body, rss
+from tests.hostile.hostile_world import World, body, rss
 
 NOW = datetime.now(timezone.utc)
 

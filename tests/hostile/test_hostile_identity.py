@@ -15,7 +15,7 @@ from db.types import utcnow
 STALE = timedelta(seconds=30)
 
 
-def put_holder(database, pid: int, *, age: timedelta = timedelta(0),  # noqa: ANN001
+def put_holder(database, pid: int, *, age: timedelta = timedelta(0),
                proc_start: str | None = None) -> None:
     value = {"state": "running", "pid": pid, "host": socket.gethostname(),
              "started_at": utcnow().isoformat()}
@@ -25,7 +25,7 @@ def put_holder(database, pid: int, *, age: timedelta = timedelta(0),  # noqa: AN
         session.merge(DaemonState(key=heartbeat.KEY, value=value, updated_at=utcnow() - age))
 
 
-def claim(database) -> bool:  # noqa: ANN001
+def claim(database) -> bool:
     with database.unit_of_work() as session:
         return heartbeat.claim(session, STALE)[0]
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 import httpx
-from hostile_world import World, body
+
+from tests.hostile.hostile_world import World, body
 
 MARKUP = "Trade [/] [bold]July[/bold] [link=https://evil.example]2026[/link] [red"
 

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from hostile_world import World, body, drip_reply, gzip_bomb
-
 from bea_tracker.demo.localbea import synthetic_gdp_release
+from tests.hostile.hostile_world import World, body, drip_reply, gzip_bomb
 
 MEMORY_BOUND_MB = 320
 BOMB = 1024 * 1024 * 1024  # 1 GB of zeros, about 1 MB gzipped

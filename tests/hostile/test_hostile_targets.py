@@ -4,7 +4,8 @@ at send time after DNS resolution, unless ``delivery.allow_private_targets`` is 
 from __future__ import annotations
 
 import pytest
-from hostile_world import World, body
+
+from tests.hostile.hostile_world import World, body
 
 INSIDE = [
     "http://169.254.169.254/latest/meta-data/iam/security-credentials/",
@@ -22,7 +23,7 @@ INSIDE = [
 
 
 @pytest.fixture
-def strict(write_config, cli):  # noqa: ANN001, ANN201 - the in-process CLI, private refused
+def strict(write_config, cli):
     config = write_config({"delivery": {"allow_private_targets": False}}, name="strict.yaml")
     return lambda *args: cli(*args, config=config)
 
