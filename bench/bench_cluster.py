@@ -51,6 +51,7 @@ def one_run(url: str, subs: int, daemons: int, bea: LocalBea, work: Path) -> tup
     config = work / "config.yaml"
     config.write_text(yaml.safe_dump({
         "database": {"url": url}, "bea": bea.config(),
+        "delivery": {"allow_private_targets": True},  # the receiver is on 127.0.0.1
         "logging": {"level": "WARNING"}}), encoding="utf-8")
     start = time.time()
     procs = [subprocess.Popen([sys.executable, "-m", "bea_tracker", "--config", str(config),

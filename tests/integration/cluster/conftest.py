@@ -93,8 +93,9 @@ def config_for(bea, tmp_path: Path, database_url: str) -> Callable[..., Path]:
             "database": {"url": database_url},
             "bea": bea_section,
             "polling": {**FAST_POLLING, **polling},
+            # the receivers run on 127.0.0.1
             "delivery": {"backoff": "1s", "backoff_max": "2s", "max_attempts": 3,
-                         "lease": lease},
+                         "lease": lease, "allow_private_targets": True},
         }), encoding="utf-8")
         return path
 
