@@ -3,6 +3,7 @@ chromium): it renders the release and its figures, and markup in a title shows a
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -10,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 from html.parser import HTMLParser
 
 import httpx
+import pytest
 
 from db.queries import find_release
 from db.records import ScheduledRelease, ScheduleRecord
@@ -67,7 +69,12 @@ class Tables(HTMLParser):
 
 
 def test_dashboard_in_a_headless_browser(configure, daemons, database, bea, tmp_path):
-    assert shutil.which(CHROMIUM), "chromium is missing (.ci/run installs Debian's chromium)"
+    if not shutil.which(CHROMIUM):
+        # like the PostgreSQL half: skipped with the reason on a machine without the browser,
+        # a failure where it is required (.ci/run installs it and sets the variable)
+        missing = "chromium is missing: apt-get install chromium (Debian's package)"
+        assert not os.environ.get("BEA_TRACKER_REQUIRE_CHROMIUM"), missing
+        pytest.skip(missing)
     config = configure(idle_interval="1h")
     with_http(config)
     seed_release(database, bea.base_url, revise=False)
