@@ -213,6 +213,7 @@ async def deliver_due(
     backstop = policy.send_deadline + DEADLINE_GRACE
 
     async def run(job: Job) -> None:
+        error: SendError | None
         try:
             # the channel bounds its own exchange by the deadline; this is the backstop
             async with asyncio.timeout(backstop):

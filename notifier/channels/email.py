@@ -136,7 +136,8 @@ def _client(settings: SmtpSettings) -> smtplib.SMTP:
                                               context=tls_context(settings))
     else:
         smtp = smtplib.SMTP(timeout=settings.timeout)
-    smtp._host = settings.host  # what SMTP(host) sets: the name TLS verifies the certificate for
+    # what SMTP(host) sets: the name TLS verifies the certificate for (private in typeshed)
+    smtp._host = settings.host  # type: ignore[attr-defined]
     return smtp
 
 
