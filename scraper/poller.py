@@ -218,9 +218,11 @@ class Poller:
         work = await asyncio.to_thread(self._new_or_changed, items)
         summary.new_items = len(work)
         limit = self.settings.max_new_items
-        if not summary.baseline and len(work) > limit:
+        if not summary.baseline and not notify_existing and len(work) > limit:
             # a flood (a hostile or broken feed): nothing is taken, nothing alerted; the
-            # failure counts toward one source_problem and the next poll reads it again
+            # failure counts toward one source_problem and the next poll reads it again.
+            # An operator's explicit --notify-existing (every item BEA's feed lists, about
+            # 48) is not a flood.
             summary.error = (f"{len(work)} new or changed items in one poll is over "
                              f"polling.max_new_releases_per_poll ({limit}); none taken")
             await self._feed_failed(summary, result, summary.error)
