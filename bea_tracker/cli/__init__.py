@@ -24,6 +24,8 @@ from bea_tracker.cli import (  # noqa: E402, F401 - registers
     run,
     subscribe,
 )
-from bea_tracker.cli.group import main  # noqa: E402
+from bea_tracker.cli.group import accept_database_url_everywhere, main  # noqa: E402
+
+accept_database_url_everywhere(main)
 
 __all__ = ["main"]

@@ -100,6 +100,28 @@ def main(ctx: click.Context, config_path: str | None, database_url: str | None,
     ctx.call_on_close(ctx.obj.close)
 
 
+def _late_database_url(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    """``bea-tracker status --database-url URL`` means the same as the global option."""
+    app = ctx.find_object(App)
+    if value and app is not None:
+        app.database_url = value
+        app.__dict__.pop("config", None)  # read again with the URL, if an option read it
+
+
+def accept_database_url_everywhere(group: click.Group) -> None:
+    """Give every command under ``group`` a ``--database-url`` of its own, so it works after
+    the command name as well as before it (the issue asked for it "on every command")."""
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            accept_database_url_everywhere(command)
+        elif not any(p.name == "late_database_url" for p in command.params):
+            command.params.append(click.Option(
+                ["--database-url", "late_database_url"], metavar="URL", expose_value=False,
+                callback=_late_database_url,
+                help="Database URL (the same as 'bea-tracker --database-url URL ...').",
+            ))
+
+
 @main.command()
 @click.pass_obj
 def init(app: App) -> None:

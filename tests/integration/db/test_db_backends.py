@@ -111,6 +111,25 @@ def test_database_url_option_and_environment_win_over_the_config(write_config, t
     assert not (tmp_path / "other.db").exists()
 
 
+def test_database_url_after_the_command_name(write_config, tmp_path, database_url):
+    """``--database-url`` works after the command name too (``subscribe add --database-url
+    URL ...``), the same as before it, and wins over the environment there as well."""
+    config = write_config({"database": {"url": f"sqlite:///{tmp_path / 'other.db'}"}})
+    base = ["--config", str(config)]
+    third = f"sqlite:///{tmp_path / 'third.db'}"
+
+    added = quick(*base, "subscribe", "add", "--webhook", "http://127.0.0.1:9/hook",
+                  "--name", "late-option", "--database-url", database_url)
+    listed = quick(*base, "subscribe", "list", "--json", "--database-url", database_url,
+                   env={"BEA_TRACKER_DATABASE_URL": third})
+    elsewhere = quick(*base, "subscribe", "list", "--json", env={"BEA_TRACKER_DATABASE_URL": third})
+
+    assert added.returncode == 0, added.stderr
+    assert [s["name"] for s in json.loads(listed.stdout)] == ["late-option"]
+    assert json.loads(elsewhere.stdout) == []
+    assert not (tmp_path / "other.db").exists()
+
+
 def test_the_password_is_never_printed(backend, request, tmp_path):
     """The URL's password shows as *** in init and status, and a database that cannot be
     reached is one line naming it, password hidden, exit 1."""
