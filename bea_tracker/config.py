@@ -130,6 +130,9 @@ class PollingConfig(_Section):
     failure_threshold: int = Field(3, ge=1)
     # more new or changed feed items than this in one poll is a source problem, not alerts
     max_new_releases_per_poll: int = Field(20, ge=1)
+    # a failed poll keeps its body for diagnosis: the newest this many per URL, each cut
+    keep_failed_bodies: int = Field(5, ge=0)
+    failed_body_max_bytes: int = Field(64 * 1024, ge=1024)
 
 
 class SmtpConfig(_Section):

@@ -54,6 +54,8 @@ def scraper_settings(config: AppConfig) -> ScraperSettings:
         base_url=bea.base_url,
         failure_threshold=polling.failure_threshold,
         max_new_items=polling.max_new_releases_per_poll,
+        failed_bodies_kept=polling.keep_failed_bodies,
+        failed_body_cap=polling.failed_body_max_bytes,
     )
 
 

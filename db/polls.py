@@ -5,7 +5,7 @@ from __future__ import annotations
 import zlib
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.events import append_event
@@ -13,6 +13,10 @@ from db.models import HttpValidator, PollLog, SourceHealth
 from db.records import EVENT_SOURCE_PROBLEM, HttpValidators, PollRecord
 from db.session import Database
 from db.types import fit, utcnow
+
+# what a failed poll keeps of its body, for diagnosis: the start of it, for the newest few
+FAILED_BODY_CAP = 64 * 1024
+FAILED_BODIES_KEPT = 5
 
 
 def get_validators(session: Session, url: str) -> HttpValidators | None:
@@ -61,8 +65,17 @@ def log_poll(
     size: int | None = None,
     error: str | None = None,
     unusable_body: bytes | None = None,
+    body_cap: int = FAILED_BODY_CAP,
+    bodies_kept: int = FAILED_BODIES_KEPT,
 ) -> None:
-    """Log one HTTP poll; a body that could not be used is kept, compressed."""
+    """Log one HTTP poll; a body that could not be used is kept, compressed.
+
+    Only its first ``body_cap`` bytes (``size`` says how big it was), and only for the
+    newest ``bodies_kept`` failed polls of ``url``: a 2 MB error page every few seconds
+    must not fill the disk, yet the raw page of a recent failure is there to read.
+    """
+    if unusable_body is not None:
+        unusable_body = unusable_body[:body_cap] if bodies_kept > 0 else None
     session.add(
         PollLog(
             url=fit(url, PollLog.url), kind=kind, started_at=started_at,
@@ -73,6 +86,21 @@ def log_poll(
             raw_zlib=zlib.compress(unusable_body) if unusable_body is not None else None,
         )
     )
+    if unusable_body is not None:
+        prune_failed_bodies(session, url, bodies_kept)
+
+
+def prune_failed_bodies(session: Session, url: str, keep: int) -> int:
+    """Drop the kept bodies of ``url``'s failed polls but the newest ``keep`` (the log
+    rows stay); how many were dropped."""
+    session.flush()
+    older = select(PollLog.id).where(PollLog.url == fit(url, PollLog.url),
+                                     PollLog.raw_zlib.is_not(None)) \
+        .order_by(PollLog.id.desc()).offset(keep)
+    ids = list(session.scalars(older))
+    if ids:
+        session.execute(update(PollLog).where(PollLog.id.in_(ids)).values(raw_zlib=None))
+    return len(ids)
 
 
 def last_poll(session: Session, kind: str | None = None) -> PollRecord | None:

@@ -68,6 +68,8 @@ class ScraperSettings:
     base_url: str
     failure_threshold: int = 3
     max_new_items: int = 20  # new or changed feed items one poll takes (more: a problem)
+    failed_bodies_kept: int = 5  # per URL, the newest failed polls whose body is kept
+    failed_body_cap: int = 64 * 1024  # bytes of each such body kept
 
 
 @dataclass
@@ -153,7 +155,8 @@ class Poller:
                 duration_ms=result.duration_ms, status=result.status,
                 not_modified=result.not_modified, etag=result.etag,
                 last_modified=result.last_modified, size=len(result.body) or None,
-                error=error, unusable_body=keep,
+                error=error, unusable_body=keep, body_cap=self.settings.failed_body_cap,
+                bodies_kept=self.settings.failed_bodies_kept,
             )
             if usable:
                 save_validators(session, result.url, result.etag, result.last_modified, None)

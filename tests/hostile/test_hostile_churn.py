@@ -4,6 +4,8 @@ items dated far in the past or in the future are refused with a problem."""
 
 from __future__ import annotations
 
+import os
+import zlib
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
@@ -48,3 +50,25 @@ def test_items_dated_in_2099_or_1900_are_refused(world: World) -> None:
     assert run.stderr.count("outside the last 20 years to tomorrow; refused") == 2
     stored = {r.title for r in world.releases().values()}
     assert stored == {"Synthetic Release 0, 2026", "Synthetic Release 3, 2026"}
+
+
+def test_failed_bodies_are_kept_capped_and_few_so_the_database_stays_bounded(
+        world: World) -> None:
+    kept, cap, polls = 3, 16 * 1024, 8
+    world.configure(polling={"keep_failed_bodies": kept, "failed_body_max_bytes": cap})
+    error_page = os.urandom(2 * 1024 * 1024)  # 2 MB that does not compress: the worst case
+    world.hostile_feed(body(error_page, "text/html", status=503))
+    db_file = world.workdir / "bea.db"
+    size_before = db_file.stat().st_size
+
+    runs = [world.poll() for _ in range(polls)]
+
+    assert all(run.code == 0 and "feed: error" in run.stdout for run in runs), runs[-1].output
+    logged = [p for p in world.poll_log() if p.kind == "feed"]
+    assert len(logged) == polls  # every failed poll is still in the log ...
+    bodies = [zlib.decompress(p.raw_zlib) for p in logged if p.raw_zlib is not None]
+    assert bodies == [error_page[:cap]] * kept  # ... the newest few keep their body, cut
+    assert all(p.size == len(error_page) for p in logged)  # and the log says how big it was
+    growth = db_file.stat().st_size - size_before
+    # the kept bodies, one more being written, and room for the log rows and events
+    assert growth <= (kept + 1) * cap * 1.1 + 256 * 1024, growth
