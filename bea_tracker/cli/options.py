@@ -53,11 +53,10 @@ def fail(message: str, code: int = 1) -> NoReturn:
     sys.exit(code)
 
 
-def parse_since(value: str | None, option: str = "--since") -> datetime | None:
+def since_from_text(value: str) -> datetime:
     """``2026``, ``2026-01``, ``2026-01-31`` or an ISO datetime -> an aware datetime (UTC
-    unless the value names its zone); the same grammar in every command."""
-    if not value:
-        return None
+    unless the value names its zone); raises ValueError with the grammar. One grammar for
+    every command and the JSON API."""
     text = value.strip()
     if re.fullmatch(r"\d{4}", text):
         text += "-01-01"
@@ -66,9 +65,19 @@ def parse_since(value: str | None, option: str = "--since") -> datetime | None:
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
-        fail(f"{option}: expected a date such as 2026, 2026-01, 2026-01-31 or "
-             f"2026-01-31T08:30-05:00, got {value!r}", 2)
+        raise ValueError(f"expected a date such as 2026, 2026-01, 2026-01-31 or "
+                         f"2026-01-31T08:30-05:00, got {value!r}") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def parse_since(value: str | None, option: str = "--since") -> datetime | None:
+    """:func:`since_from_text` for a command line option: a bad value exits 2."""
+    if not value:
+        return None
+    try:
+        return since_from_text(value)
+    except ValueError as exc:
+        fail(f"{option}: {exc}", 2)
 
 
 def check_indicator(key: str | None, stored: Iterable[str] = ()) -> None:

@@ -8,10 +8,12 @@ and encodes with the same :func:`to_json_text`, so ``curl /api/releases`` equals
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from bea_tracker.cli.options import since_from_text
 from bea_tracker.cli.output import to_json_text
 from bea_tracker.publish import shapes
 
@@ -37,8 +39,38 @@ def _flag(request: web.Request, name: str) -> bool:
     return request.query.get(name, "").lower() in ("1", "true", "yes")
 
 
+async def unknown(request: web.Request) -> web.Response:
+    """Any other /api/ path: a JSON 404 like the others, naming the routes there are."""
+    return not_found(f"no API route {request.path!r} (routes: /api/latest, /api/releases, "
+                     "/api/releases/{id}, /api/indicators/{key}/history)")
+
+
+class BadQuery(ValueError):
+    """A query parameter that cannot be read: a 400 naming it."""
+
+
+def _limit(request: web.Request) -> int | None:
+    text = request.query.get("limit")
+    if not text:
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise BadQuery(f"limit must be a whole number >= 1, got {text!r}")
+    return int(text)
+
+
+def _since(request: web.Request) -> datetime | None:
+    text = request.query.get("since")
+    if not text:
+        return None
+    try:
+        return since_from_text(text)
+    except ValueError as exc:
+        raise BadQuery(f"since: {exc}") from None
+
+
 def api_routes(daemon: Daemon) -> dict[str, Handler]:
-    """/api/latest, /api/releases, /api/releases/{id}, /api/indicators/{key}/history."""
+    """/api/latest, /api/releases, /api/releases/{id}, /api/indicators/{key}/history
+    (``?since=`` as the CLI's ``--since``); any other /api/ path is a JSON 404."""
     db = daemon.db
     url = daemon.config.database.resolved_url()
 
@@ -50,12 +82,10 @@ def api_routes(daemon: Daemon) -> dict[str, Handler]:
         return json_response(rows)
 
     async def releases(request: web.Request) -> web.Response:
-        limit_text = request.query.get("limit")
-        limit = None
-        if limit_text:
-            if not limit_text.isdigit() or int(limit_text) < 1:
-                return bad_request(f"limit must be a whole number >= 1, got {limit_text!r}")
-            limit = int(limit_text)
+        try:
+            limit = _limit(request)
+        except BadQuery as exc:
+            return bad_request(str(exc))
 
         def read() -> list[dict]:
             with db.session() as session:
@@ -76,6 +106,10 @@ def api_routes(daemon: Daemon) -> dict[str, Handler]:
     async def history(request: web.Request) -> web.Response:
         key = request.match_info["key"]
         vintages = _flag(request, "vintages")
+        try:
+            since = _since(request)
+        except BadQuery as exc:
+            return bad_request(str(exc))
 
         def read() -> list[dict] | None:
             from db.queries import known_indicators
@@ -83,7 +117,7 @@ def api_routes(daemon: Daemon) -> dict[str, Handler]:
             with db.session() as session:
                 if not shapes.is_known_indicator(key, known_indicators(session)):
                     return None
-                return shapes.history_shape(session, key, None, vintages)
+                return shapes.history_shape(session, key, since, vintages)
 
         rows = await asyncio.to_thread(read)
         return not_found(f"unknown indicator {key!r}") if rows is None else json_response(rows)
@@ -93,4 +127,5 @@ def api_routes(daemon: Daemon) -> dict[str, Handler]:
         "/api/releases": releases,
         "/api/releases/{id}": release,
         "/api/indicators/{key}/history": history,
+        "/api/{rest:.*}": unknown,  # last: aiohttp matches routes in the order added
     }

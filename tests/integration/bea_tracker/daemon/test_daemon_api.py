@@ -32,6 +32,10 @@ def test_api_routes_equal_the_cli_json(configure, daemons, database, tracker_jso
             "/api/indicators/trade_balance/history": ["history", "trade_balance", "--json"],
             "/api/indicators/trade_balance/history?vintages=1": [
                 "history", "trade_balance", "--vintages", "--json"],
+            "/api/indicators/trade_balance/history?since=2026-08": [
+                "history", "trade_balance", "--since", "2026-08", "--json"],
+            "/api/indicators/trade_balance/history?since=2099": [
+                "history", "trade_balance", "--since", "2099", "--json"],
         }
         for path, command in pairs.items():
             answer = client.get(path)
@@ -55,6 +59,13 @@ def test_api_routes_equal_the_cli_json(configure, daemons, database, tracker_jso
             assert answer.status_code == 404, path
             assert answer.json() == {"error": said, "status": 404}
         assert client.get("/api/releases?limit=x").status_code == 400
+        assert client.get("/api/indicators/trade_balance/history?since=soon").json() == {
+            "error": "since: expected a date such as 2026, 2026-01, 2026-01-31 or "
+                     "2026-01-31T08:30-05:00, got 'soon'", "status": 400}
+        stray = client.get("/api/no/such/route")
+        assert stray.status_code == 404
+        assert stray.json()["error"].startswith("no API route '/api/no/such/route'")
+        assert client.get("/api/indicators/trade_balance/history?since=2099").json() == []
     code, _ = daemon.terminate(timeout=30)
     assert code == 0
     assert "Traceback" not in daemon.log_text()
