@@ -159,13 +159,19 @@ class ScheduledRelease:
 
 @dataclass(frozen=True)
 class UnscheduledRelease:
-    """A schedule row without a date ("To Be Announced")."""
+    """A schedule row without a date ("To Be Announced"), or one BEA postponed ("To Be
+    Rescheduled (Orig. Feb. 26)": ``postponed``, its title split from ``period``)."""
 
     title: str
     note: str
+    period: str | None = None
+    postponed: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        return {"title": self.title, "note": self.note}
+        out: dict[str, Any] = {"title": self.title, "note": self.note}
+        if self.postponed:
+            out.update(period=self.period, postponed=True)
+        return out
 
 
 @dataclass(frozen=True)

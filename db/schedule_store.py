@@ -4,7 +4,9 @@ schedule_change.
 A release is *cancelled* when a schedule that still covers its date (BEA's list runs
 from before it to after it) no longer lists it, and its time has not come yet: its time
 is cleared (no burst is planned for it) and the event says "cancelled". A release BEA
-moved keeps its (title, period) and gets a new time: "moved to ...".
+moved keeps its (title, period) and gets a new time: "moved to ...". A release the
+schedule marks "To Be Rescheduled" is postponed: its time is cleared the same way and the
+event says "postponed, to be rescheduled", whether or not another source still lists it.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class ScheduleUpdate:
     moved: int = 0
     unchanged: int = 0
     cancelled: int = 0
+    postponed: int = 0
     event_ids: list[int] = field(default_factory=list)
 
 
@@ -70,8 +73,12 @@ def store_schedule(
         (r.title, r.period, r.key_year): r for r in session.scalars(select(ScheduleRow))
     }
     first_time = not existing
+    postponed = _note_postponed(session, schedule, existing, now, baseline or first_time,
+                                update)
     for ev in schedule.events:
         key = schedule_key(ev.title, ev.period, ev.starts_at)
+        if (key[0], key[1]) in postponed:
+            continue  # the table says "To Be Rescheduled": the old time is void
         row = existing.get(key)
         if row is not None and _same_time(row.starts_at, ev.starts_at):
             update.unchanged += 1
@@ -103,8 +110,11 @@ def store_schedule(
         if event_id:
             update.event_ids.append(event_id)
     seen = {schedule_key(ev.title, ev.period, ev.starts_at) for ev in schedule.events}
+    seen |= {k for k in existing if (k[0], k[1]) in postponed}
     _note_cancelled(session, schedule, existing, seen, now, baseline or first_time, update)
     for item in schedule.unscheduled:
+        if item.postponed:
+            continue
         key = (fit(item.title, ScheduleRow.title) or "", "", 0)
         if key not in existing:
             row = ScheduleRow(
@@ -115,6 +125,46 @@ def store_schedule(
             session.add(row)
             existing[key] = row
     return update
+
+
+def _said(when: datetime) -> str:
+    """``July 30, 2026, 8:30 AM EDT``."""
+    local = when.astimezone(NEW_YORK)
+    return f"{local:%B} {local.day}, {local.year}, {local:%I:%M %p %Z}".replace(" 0", " ")
+
+
+def _note_postponed(session: Session, schedule: ScheduleRecord,
+                    existing: dict[tuple[str, str, int], ScheduleRow], now: datetime,
+                    quiet: bool, update: ScheduleUpdate) -> set[tuple[str, str]]:
+    """Clear the time of each future release the schedule marks "To Be Rescheduled" and
+    say so once; return the (title, period) of every postponed row."""
+    marked = {(fit(i.title, ScheduleRow.title) or "", fit(i.period or "", ScheduleRow.period)
+               or ""): i for i in schedule.unscheduled if i.postponed}
+    for key, row in existing.items():
+        item = marked.get((key[0], key[1]))
+        when = row.starts_at
+        if item is None or when is None or when <= now:
+            continue
+        row.starts_at = None
+        row.note = fit(f"postponed: was scheduled for {when.isoformat()}; {item.note}",
+                       ScheduleRow.note)
+        row.updated_at = now
+        update.postponed += 1
+        session.flush()
+        name = f"{row.title}, {row.period}" if row.period else row.title
+        event_id = append_event(
+            session, EVENT_SCHEDULE_CHANGE,
+            f"{EVENT_SCHEDULE_CHANGE}:{row.id}:postponed:{when.isoformat()}",
+            schedule_event_id=row.id, baseline=quiet,
+            payload={"change": "postponed", "starts_at": None,
+                     "previous_starts_at": when.isoformat(),
+                     "message": f"{name}: postponed, to be rescheduled (it was scheduled "
+                                f"for {_said(when)}; BEA's schedule says {item.note!r})"},
+        )
+        if event_id:
+            update.event_ids.append(event_id)
+        logger.info("schedule: %s postponed (was %s)", name, when.isoformat())
+    return set(marked)
 
 
 def _note_cancelled(session: Session, schedule: ScheduleRecord,
@@ -137,8 +187,7 @@ def _note_cancelled(session: Session, schedule: ScheduleRecord,
         update.cancelled += 1
         session.flush()
         name = f"{row.title}, {row.period}" if row.period else row.title
-        local = when.astimezone(NEW_YORK)
-        said = f"{local:%B} {local.day}, {local.year}, {local:%I:%M %p %Z}".replace(" 0", " ")
+        said = _said(when)
         event_id = append_event(
             session, EVENT_SCHEDULE_CHANGE,
             f"{EVENT_SCHEDULE_CHANGE}:{row.id}:cancelled:{when.isoformat()}",

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
@@ -319,12 +319,19 @@ class Poller:
         return events, failed
 
     async def poll_schedule(self) -> str:
-        """Refresh the schedule from the ICS calendar, falling back to the HTML table."""
+        """Refresh the schedule from the ICS calendar, falling back to the HTML table.
+
+        With a usable calendar the table is read too (a conditional GET) for what only it
+        says: the releases BEA marks "To Be Rescheduled"."""
         for url, parse in ((self.settings.schedule_ics_url, parse_schedule_ics),
                            (self.settings.schedule_url, _parse_html_bytes)):
             result = await self._get(url)
             if result.not_modified:
                 await asyncio.to_thread(self._record_fetch, result, SCHEDULE, usable=True)
+                if url != self.settings.schedule_url:  # the table may still have changed
+                    table = await self._with_postponed(ScheduleRecord())
+                    if table.unscheduled:
+                        await asyncio.to_thread(self._store_schedule, table, None)
                 return f"schedule: 304 not modified ({url})"
             if not result.ok:
                 await asyncio.to_thread(self._record_fetch, result, SCHEDULE, usable=False)
@@ -335,15 +342,34 @@ class Poller:
                 await asyncio.to_thread(self._record_fetch, result, SCHEDULE, usable=False,
                                         error=error)
                 continue
+            if url != self.settings.schedule_url:
+                schedule = await self._with_postponed(schedule)
             update = await asyncio.to_thread(self._store_schedule, schedule, result)
+            postponed = f", {update.postponed} postponed" if update.postponed else ""
             return (f"schedule: {len(schedule.events)} events, {update.added} added, "
-                    f"{update.moved} moved")
+                    f"{update.moved} moved{postponed}")
         return "schedule: unavailable (see log)"
 
-    def _store_schedule(self, schedule: ScheduleRecord, result: FetchResult) -> ScheduleUpdate:
+    async def _with_postponed(self, schedule: ScheduleRecord) -> ScheduleRecord:
+        """The calendar's events plus the table's "To Be Rescheduled" rows (none when the
+        table is unchanged or unreadable: those were stored when it last changed)."""
+        result = await self._get(self.settings.schedule_url)
+        table = _parse_html_bytes(result.body) if result.ok and not result.not_modified \
+            else None
+        usable = table is not None and bool(table.events or table.unscheduled)
+        await asyncio.to_thread(self._record_fetch, result, SCHEDULE,
+                                usable=usable or result.not_modified)
+        if table is None:
+            return schedule
+        postponed = tuple(u for u in table.unscheduled if u.postponed)
+        return replace(schedule, unscheduled=schedule.unscheduled + postponed)
+
+    def _store_schedule(self, schedule: ScheduleRecord,
+                        result: FetchResult | None) -> ScheduleUpdate:
         with self.database.unit_of_work() as session:
             update = store_schedule(session, schedule)
-        self._record_fetch(result, SCHEDULE, usable=True)
+        if result is not None:
+            self._record_fetch(result, SCHEDULE, usable=True)
         return update
 
 

@@ -6,7 +6,13 @@ agree and the database can tell a moved release from a new one.
 
 - HTML (``table#release-schedule-table``): the year is only in header rows ("Year 2026"),
   each row has "July 30" / "8:30 AM", a News/Data badge and the title; "To Be Announced"
-  rows become ``UnscheduledRelease``.
+  rows become ``UnscheduledRelease``. BEA marks postponed rows with a script on the page
+  (``const updates = [{"target-date": "February 26", "occurrenceIndex": 0,
+  "replacement-releaseText": "To Be Rescheduled", ...}]``) that rewrites the date cell in
+  the browser: the served HTML still shows the old date. Both the script and an already
+  rendered cell ("To Be Rescheduled (Orig. Feb. 26)") make the row an ``UnscheduledRelease``
+  with ``postponed`` set (a "Cancelled" update drops the row), so a postponed release is
+  never burst-polled at its old time.
 - ICS: parsed by icalendar (CRLF, folded lines, escaped commas); DTSTART is UTC and is
   converted with zoneinfo. SUMMARY mojibake such as "andÂ\u00a02000" (UTF-8 read as
   Latin-1 somewhere upstream) is repaired.
@@ -14,6 +20,7 @@ agree and the database can tell a moved release from a new one.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from datetime import date, datetime
@@ -34,6 +41,11 @@ _YEAR_RE = re.compile(r"\bYear\s+(\d{4})\b", re.I)
 _DAY_RE = re.compile(r"\b(" + "|".join(MONTHS) + r")\.?\s+(\d{1,2})\b", re.I)
 _TIME_RE = re.compile(r"\b(\d{1,2}):(\d{2})\s*([AP])\.?\s?M\.?", re.I)
 _TBA_RE = re.compile(r"to be announced|\bTBA\b|\bTBD\b", re.I)
+_POSTPONED_RE = re.compile(r"to be rescheduled|postponed", re.I)
+_CANCELLED_RE = re.compile(r"^\s*cancell?ed\b", re.I)
+_UPDATES_RE = re.compile(r"\bupdates\s*=\s*(\[.*?\])\s*;", re.S)
+_JS_COMMENT_RE = re.compile(r'("(?:[^"\\\n]|\\.)*")|//[^\n]*')
+_TRAILING_COMMA_RE = re.compile(r",(\s*[\]}])")
 _MOJIBAKE_RE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf]+")
 
 
@@ -82,7 +94,40 @@ def _row_cells(row: Selector) -> tuple[Selector | None, str]:
     return (date_cell[0] if date_cell else None), title
 
 
-def _read_row(row: Selector, year: int | None, out: dict[str, list[Any]]) -> int | None:
+def _date_key(date_cell: Selector) -> str:
+    """The date cell's own text ("February 26"), as BEA's script indexes its cells."""
+    texts = date_cell.css(".release-date").xpath("./text()").getall()
+    return " ".join(t.strip() for t in texts if t.strip())
+
+
+def _page_updates(sel: Selector, problems: list[str]) -> dict[tuple[str, int], dict[str, Any]]:
+    """BEA's row updates that apply to the page's active tab, by (date text, occurrence).
+
+    Like BEA's script: no active tab, no updates; ``apply-to`` null means every tab.
+    """
+    tab = clean_text(" ".join(sel.css("ul.tabs--primary li.active a ::text").getall()))
+    found = {}
+    for script in sel.css("script::text").getall():
+        if "replacement-releaseText" not in script:
+            continue
+        stripped = _JS_COMMENT_RE.sub(lambda m: m.group(1) or "", script)
+        match = _UPDATES_RE.search(stripped)
+        try:
+            entries = json.loads(_TRAILING_COMMA_RE.sub(r"\1", match.group(1))) if match else None
+        except ValueError as exc:
+            entries = None
+            problems.append(f"the schedule's row updates could not be read ({exc})")
+        for entry in entries if isinstance(entries, list) else ():
+            applies = entry.get("apply-to") if isinstance(entry, dict) else None
+            if not tab or not isinstance(entry, dict) or (
+                    applies is not None and tab not in applies):
+                continue
+            found[(str(entry.get("target-date")), int(entry.get("occurrenceIndex") or 0))] = entry
+    return found
+
+
+def _read_row(row: Selector, year: int | None, out: dict[str, list[Any]],
+              update: dict[str, Any] | None = None) -> int | None:
     """Add one row's event (or unscheduled entry) to ``out``; return the year in force."""
     header = _YEAR_RE.search(clean_text(row.xpath("string()").get()))
     if row.xpath("./th") and header:
@@ -92,6 +137,16 @@ def _read_row(row: Selector, year: int | None, out: dict[str, list[Any]]) -> int
         return year
     date_text = clean_text(date_cell.css(".release-date").xpath("string()").get())
     cell_text = clean_text(" ".join(date_cell.xpath(".//text()").getall()))
+    replaced = str((update or {}).get("replacement-releaseText") or "")
+    if _CANCELLED_RE.search(replaced):
+        return year  # BEA cancelled it: no event, so the store says "cancelled"
+    if replaced and _POSTPONED_RE.search(replaced):
+        small = str(update.get("replacement-smallText") or "") if update else ""
+        date_text, cell_text = replaced, clean_text(f"{replaced} {small}")
+    if _POSTPONED_RE.search(date_text):
+        name, period = split_title_period(title)
+        out["unscheduled"].append(UnscheduledRelease(name, cell_text, period, postponed=True))
+        return year
     if not date_text and _TBA_RE.search(cell_text):
         out["unscheduled"].append(UnscheduledRelease(title=title, note=cell_text))
         return year
@@ -122,9 +177,14 @@ def parse_schedule_html(text: str) -> ScheduleRecord:
     if not table:
         return ScheduleRecord(problems=("no table#release-schedule-table in the page",))
     out: dict[str, list[Any]] = {"events": [], "unscheduled": [], "problems": []}
+    updates = _page_updates(sel, out["problems"])
+    seen: dict[str, int] = {}
     year: int | None = None
     for row in table[0].xpath(".//tr"):
-        year = _read_row(row, year, out)
+        cell = row.css("td.scheduled-date")
+        key = _date_key(cell[0]) if cell else ""
+        index = seen[key] = seen.get(key, -1) + 1
+        year = _read_row(row, year, out, updates.get((key, index)) if key else None)
     if not out["events"] and not out["unscheduled"]:
         out["problems"].append("the schedule table has no release rows")
     return ScheduleRecord(tuple(out["events"]), tuple(out["unscheduled"]), tuple(out["problems"]))

@@ -112,12 +112,18 @@ def _ics_escape(text: str) -> str:
     return text
 
 
-def render_html(real_html: str, events: Iterable[CalendarEntry], *, keep_real: bool) -> str:
+def render_html(real_html: str, events: Iterable[CalendarEntry], *, keep_real: bool,
+                postponed: Iterable[CalendarEntry] = ()) -> str:
     """BEA's schedule table with rows for ``events`` built from its own row markup.
 
     Dated rows are sorted by time; undated ("To Be Announced") real rows stay last.
-    The header's "Year NNNN" becomes the year of the earliest dated row.
+    The header's "Year NNNN" becomes the year of the earliest dated row. ``postponed``
+    rows keep their old date in the table, and a script after it marks them "To Be
+    Rescheduled", as bea.gov does (synthesized: BEA's tab list and its ``updates`` script
+    shape, copied from the 2025 shutdown schedule, around our rows).
     """
+    postponed = list(postponed)
+    events = [*events, *postponed]
     rows = list(_ROW.finditer(real_html))
     if not rows:
         raise ValueError("bundled schedule table has no rows")
@@ -140,7 +146,45 @@ def render_html(real_html: str, events: Iterable[CalendarEntry], *, keep_real: b
     body = "".join(row for _, row in dated) + "".join(undated)
     start, end = rows[0].start(), rows[-1].end()
     html = real_html[:start] + body + real_html[end:]
-    return _YEAR.sub(f">Year {year}</th>", html, count=1)
+    html = _YEAR.sub(f">Year {year}</th>", html, count=1)
+    if postponed:
+        html = html.replace("</body>", _postponed_script(dated, postponed) + "</body>", 1)
+    return html
+
+
+_SHORT_MONTH = {5: "May", 6: "Jun.", 7: "Jul.", 9: "Sept."}  # BEA's monthMap; else "Jan."
+_TABS = ('<ul class="tabs--primary nav nav-tabs"><li class="active"><a href="/news/schedule">'
+         'Upcoming Releases</a></li><li><a href="/news/schedule/full">Full Schedule</a></li>'
+         "</ul>\n")
+
+
+def _postponed_script(dated: list[tuple[datetime, str]],
+                      postponed: list[CalendarEntry]) -> str:
+    """BEA's tab list and row-update script marking ``postponed`` "To Be Rescheduled"."""
+    keys = [_ROW_DATE.search(row) for _, row in dated]
+    dates = [m.group(1) if m else "" for m in keys]
+    entries = []
+    for event in postponed:
+        local = event.starts_at.astimezone(EASTERN)
+        day = f"{local:%B} {local.day}"
+        mine = next(i for i, (when, row) in enumerate(dated) if when == local
+                    and escape(event.summary, quote=False) in row)
+        entries.append(
+            "  {\n"
+            f'    "target-date": "{day}",\n'
+            f'    "occurrenceIndex": {dates[:mine].count(day)},\n'
+            '    "replacement-releaseText": "To Be Rescheduled",\n'
+            f'    "replacement-smallText": "(Orig. {_SHORT_MONTH.get(local.month, f"{local:%b}.")} '
+            f'{local.day})",\n'
+            '    "replacement-topText": null,\n'
+            '    "row-disable": false,\n'
+            '    "apply-to": null //Null is all, or any combo: ["Upcoming Releases", '
+            '"2025 Schedule", "2026 Schedule"]\n'
+            "  }")
+    return (_TABS + '<script>\n document.addEventListener("DOMContentLoaded", () => {\n'
+            "  const updates = [\n" + ",\n".join(entries) + "\n];\n"
+            "  // (BEA's script then rewrites each target cell in the browser)\n"
+            " });\n</script>\n")
 
 
 def _row_time(row: str, year: int) -> datetime | None:

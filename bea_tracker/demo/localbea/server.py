@@ -254,16 +254,20 @@ class LocalBea(Service):
         return publication
 
     def schedule_with(self, events: Iterable[CalendarEntry | tuple], *,
-                      keep_real: bool = False) -> list[CalendarEntry]:
+                      keep_real: bool = False,
+                      postponed: Iterable[CalendarEntry | tuple] = ()) -> list[CalendarEntry]:
         """Regenerate the ICS and the HTML schedule with ``events``
         (``CalendarEntry`` or ``(title, period, starts_at[, category])``), plus BEA's
-        real events if ``keep_real``. Returns the events as CalendarEntry."""
+        real events if ``keep_real``. ``postponed`` events stay in the ICS at their time;
+        the table marks them "To Be Rescheduled" as bea.gov does (its row-update script).
+        Returns the events as CalendarEntry."""
+        late = [as_event(e) for e in postponed]
         parsed = [as_event(e) for e in events]
         now = datetime.now(timezone.utc)
         real_ics = data.load(data.SCHEDULE_ICS_FILE).decode("utf-8")
         real_html = data.load(data.SCHEDULE_HTML_FILE).decode("utf-8")
-        ics = render_ics(real_ics, parsed, keep_real=keep_real, now=now)
-        html = render_html(real_html, parsed, keep_real=keep_real)
+        ics = render_ics(real_ics, parsed + late, keep_real=keep_real, now=now)
+        html = render_html(real_html, parsed, keep_real=keep_real, postponed=late)
         self._site.set_static(data.SCHEDULE_ICS_PATH, ics.encode("utf-8"),
                               data.CONTENT_TYPES["ics"])
         self._site.set_static(data.SCHEDULE_PATH, html.encode("utf-8"),

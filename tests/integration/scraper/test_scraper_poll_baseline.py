@@ -39,7 +39,8 @@ def test_baseline_events_are_marked_baseline(baseline_done):
 def test_baseline_fetches_no_release_page(baseline_done):
     first = baseline_done.first_requests
     assert sorted((r.path, r.status, r.conditional) for r in first) == sorted([
-        (data.SCHEDULE_ICS_PATH, 200, False), (data.FEED_PATH, 200, False)])
+        (data.SCHEDULE_ICS_PATH, 200, False), (data.FEED_PATH, 200, False),
+        (data.SCHEDULE_PATH, 200, False)])  # the table: its "To Be Rescheduled" rows
     with baseline_done.db.session() as session:
         kinds = set(session.scalars(select(Snapshot.kind)))
     assert kinds == {"feed_item"}
@@ -71,7 +72,8 @@ def test_second_poll_is_conditional(baseline_done):
     assert "schedule: 304 not modified" in second.stdout
     second_requests = baseline_done.bea.log.records()
     assert sorted((r.path, r.status, r.conditional) for r in second_requests) == sorted([
-        (data.SCHEDULE_ICS_PATH, 304, True), (data.FEED_PATH, 304, True)])
+        (data.SCHEDULE_ICS_PATH, 304, True), (data.FEED_PATH, 304, True),
+        (data.SCHEDULE_PATH, 304, True)])
 
 
 def test_second_poll_sent_the_stored_etag(baseline_done):
