@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
@@ -192,38 +191,6 @@ class BurstGate:
             await asyncio.sleep(min(1.0, max(0.05, (closes - now).total_seconds())))
 
 
-async def crawl_in_chunks(poller: Any, pages: list[Any], reporter: Any, interrupt: Any,
-                          gate: BurstGate) -> list[Any]:
-    """Crawl ``pages`` CHUNK_PAGES at a time, each chunk after the gate lets it through."""
-    outcomes: list[Any] = []
-    lock = threading.Lock()
-
-    def on_outcome(outcome: Any) -> None:
-        with lock:
-            outcomes.append(outcome)
-        reporter.page_done(outcome)
-
-    if not pages or interrupt.requested:
-        return outcomes
-    reporter.start(len(pages))
-    try:
-        for start in range(0, len(pages), CHUNK_PAGES):
-            await gate.wait()
-            if interrupt.requested:
-                break
-            await interrupt.guard(
-                poller.crawl(pages[start:start + CHUNK_PAGES], baseline=True, history=True,
-                             on_outcome=on_outcome),
-                poller.runner,
-            )
-            if interrupt.forced:
-                break
-    finally:
-        reporter.stop()
-    with lock:
-        return list(outcomes)
-
-
 class _ListingCache:
     """``walk_listing``'s cache, on the database (validators + body, see ``db.backfill``)."""
 
@@ -247,7 +214,12 @@ async def run_archive_backfill(app: Any, archive: ArchiveRequest, summary: Any, 
                                interrupt: Any) -> Any:
     """Walk the listing, plan, then crawl (unless a dry run); fills and returns ``summary``."""
     from bea_tracker.cycles import build_poller
-    from bea_tracker.history.backfill import outcomes_into, plan_pages, stored_page_urls
+    from bea_tracker.history.backfill import (
+        crawl_pages,
+        outcomes_into,
+        plan_pages,
+        stored_page_urls,
+    )
     from bea_tracker.wiring import fetch_client
     from scraper.crawl.settings import throttle_start_delay
     from scraper.crawl.spider import PageRequest
@@ -285,7 +257,7 @@ async def run_archive_backfill(app: Any, archive: ArchiveRequest, summary: Any, 
         if archive.dry_run:
             summary.paused = gate.paused
             return summary
-        outcomes = await crawl_in_chunks(build_poller(app, client), plan.pages, reporter,
-                                         interrupt, gate)
+        outcomes = await crawl_pages(build_poller(app, client), plan.pages, reporter,
+                                     interrupt, gate, CHUNK_PAGES)
         summary.paused = gate.paused
     return await outcomes_into(summary, plan.pages, outcomes, app.db, interrupt)

@@ -325,7 +325,7 @@ async def run_backfill(app: Any, request: Request, reporter: Reporter,
         stored = await asyncio.to_thread(stored_page_urls, app.db, candidates)
         plan = plan_pages(chosen, request.urls, client.allows, stored)
         summary.skipped, summary.to_fetch = plan.skipped, len(plan.pages)
-        outcomes = await _crawl(build_poller(app, client), plan.pages, reporter, interrupt)
+        outcomes = await crawl_pages(build_poller(app, client), plan.pages, reporter, interrupt)
     return await outcomes_into(summary, plan.pages, outcomes, app.db, interrupt)
 
 
@@ -344,9 +344,17 @@ async def outcomes_into(summary: Summary, pages: Sequence[Any], outcomes: list[A
     return summary
 
 
-async def _crawl(poller: Any, pages: list[Any], reporter: Reporter,
-                 interrupt: Interrupt) -> list[Any]:
-    """Crawl with progress; returns the outcomes reported (all of them unless interrupted)."""
+class Gate(Protocol):
+    async def wait(self) -> None: ...
+
+
+async def crawl_pages(poller: Any, pages: list[Any], reporter: Reporter, interrupt: Interrupt,
+                      gate: Gate | None = None, chunk: int | None = None) -> list[Any]:
+    """Crawl with progress; returns the outcomes reported (all of them unless interrupted).
+
+    With a ``gate`` (the archive backfill's burst gate) the pages go ``chunk`` at a time,
+    each chunk after the gate lets it through; without one, in one crawl.
+    """
     outcomes: list[Any] = []
     lock = threading.Lock()
 
@@ -357,12 +365,21 @@ async def _crawl(poller: Any, pages: list[Any], reporter: Reporter,
 
     if not pages or interrupt.requested:
         return outcomes
+    step = chunk or len(pages)
     reporter.start(len(pages))
     try:
-        await interrupt.guard(
-            poller.crawl(pages, baseline=True, history=True, on_outcome=on_outcome),
-            poller.runner,
-        )
+        for start in range(0, len(pages), step):
+            if gate is not None:
+                await gate.wait()
+            if interrupt.requested:
+                break
+            await interrupt.guard(
+                poller.crawl(pages[start:start + step], baseline=True, history=True,
+                             on_outcome=on_outcome),
+                poller.runner,
+            )
+            if interrupt.forced:
+                break
     finally:
         reporter.stop()
     with lock:
