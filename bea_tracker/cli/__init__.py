@@ -16,6 +16,8 @@ if Path(sys.argv[0]).name in ("bea-tracker", "__main__.py"):  # the program, not
 from bea_tracker.cli import (  # noqa: E402, F401 - registers
     alerts,
     audit,
+    backfill,
+    browse,
     demo,
     history,
     poll,

@@ -7,7 +7,7 @@ import functools
 import re
 import sys
 from collections.abc import Callable, Iterable
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any, NoReturn, TypeVar, cast
 
 import click
@@ -78,6 +78,12 @@ def parse_since(value: str | None, option: str = "--since") -> datetime | None:
         return since_from_text(value)
     except ValueError as exc:
         fail(f"{option}: {exc}", 2)
+
+
+def parse_day(value: str | None, option: str = "--since") -> date | None:
+    """The first day the value names (the shared --since grammar)."""
+    when = parse_since(value, option)
+    return when.date() if when else None
 
 
 def check_indicator(key: str | None, stored: Iterable[str] = ()) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from rich.console import Console
 
-from bea_tracker.cli.history import ProgressReporter
+from bea_tracker.cli.backfill import ProgressReporter
 from bea_tracker.history.backfill import Interrupt
 
 
