@@ -34,7 +34,7 @@ DIGESTS = (None, "daily")
 def check_filter(flt: SubscriptionFilter) -> SubscriptionFilter:
     """Thresholds that mean something: a minimum change is a size, never negative."""
     if flt.min_change is not None and (flt.min_change < 0 or flt.min_change != flt.min_change):
-        raise InvalidTarget(f"--min-change must be 0 or more (a size of change, in the "
+        raise InvalidTarget(f"min_change must be 0 or more (a size of change, in the "
                             f"figure's unit), not {flt.min_change:g}")
     return flt
 

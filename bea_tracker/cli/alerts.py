@@ -86,7 +86,7 @@ def _one_target(targets: dict[str, str | None]) -> tuple[str, str]:
 @click.option("--keyword", "keywords", multiple=True,
               help="Only releases whose title or lead contains this. Repeatable.")
 @click.option("--revisions", is_flag=True, help="Also alert revisions of figures.")
-@click.option("--min-change", type=float,
+@click.option("--min-change", type=click.FloatRange(min=0),
               help="Only revisions that move a figure by at least this much.")
 @click.option("--schedule-changes", is_flag=True, help="Also alert moved or added releases.")
 @click.option("--source-problems", is_flag=True, help="Also alert when BEA cannot be read.")

@@ -86,19 +86,24 @@ def parse_day(value: str | None, option: str = "--since") -> date | None:
     return when.date() if when else None
 
 
-def check_indicator(key: str | None, stored: Iterable[str] = ()) -> None:
-    """Exit 2 for an indicator key that is neither in the catalogue (``db.indicators``, with
-    its aliases) nor stored, naming the closest known keys."""
-    if key is None:
-        return
+def indicator_problem(key: str, stored: Iterable[str] = ()) -> str | None:
+    """Why ``key`` is not an indicator (neither in the catalogue, ``db.indicators``, with its
+    aliases, nor stored), naming the closest known keys; None when it is one."""
     from db import indicators
 
     stored = set(stored)
     if indicators.resolve(key) is not None or key in stored:
-        return
+        return None
     import difflib
 
     close = list(dict.fromkeys(
         indicators.closest(key) + difflib.get_close_matches(key, sorted(stored), n=3)))[:3]
     hint = f"did you mean {' or '.join(close)}? " if close else ""
-    fail(f"unknown indicator {key!r}; {hint}(README's indicator table lists every key)", 2)
+    return f"unknown indicator {key!r}; {hint}(README's indicator table lists every key)"
+
+
+def check_indicator(key: str | None, stored: Iterable[str] = ()) -> None:
+    """Exit 2 for an unknown indicator key (see :func:`indicator_problem`)."""
+    problem = None if key is None else indicator_problem(key, stored)
+    if problem:
+        fail(problem, 2)

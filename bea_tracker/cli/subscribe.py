@@ -15,7 +15,7 @@ import click
 
 from bea_tracker.app import App
 from bea_tracker.cli.alerts import subscribe
-from bea_tracker.cli.options import check_indicator, fail
+from bea_tracker.cli.options import check_indicator, fail, indicator_problem
 
 #: filter keys in the YAML file, with their defaults (a default is left out on export)
 FILTER_DEFAULTS: dict[str, Any] = {
@@ -46,7 +46,8 @@ def _indicators(keys: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--clear-filters", is_flag=True,
               help="Drop the indicator, series and keyword filters (every new release).")
 @click.option("--revisions/--no-revisions", default=None, help="Alert revisions, or not.")
-@click.option("--min-change", type=float, help="Only revisions moving a figure this much.")
+@click.option("--min-change", type=click.FloatRange(min=0),
+              help="Only revisions moving a figure this much (0 or more).")
 @click.option("--schedule-changes/--no-schedule-changes", default=None)
 @click.option("--source-problems/--no-source-problems", default=None)
 @click.option("--digest", type=click.Choice(["daily", "none"]),
@@ -207,6 +208,11 @@ def _entries(path: str) -> list[dict[str, Any]]:
                  f"(allowed: {', '.join(ENTRY_KEYS)})", 2)
         if not entry.get("kind") or not entry.get("target"):
             fail(f"{path}: entry {number}: 'kind' and 'target' are required", 2)
+        keys = entry.get("indicators") or []
+        for key in [keys] if isinstance(keys, str) else keys:
+            problem = indicator_problem(str(key))
+            if problem:
+                fail(f"{path}: entry {number}: {problem} (nothing imported)", 2)
     return entries
 
 

@@ -30,7 +30,8 @@ def test_duplicates_and_negative_thresholds_are_refused(cli):
     other = cli("subscribe", "add", "--email", "a@example.org", "--indicator", "pce")
     assert other.exit_code == 0  # another filter is another subscription
     negative = cli("subscribe", "add", "--email", "b@example.org", "--min-change", "-1")
-    assert negative.exit_code == 2 and "--min-change must be 0 or more" in negative.stderr
+    assert negative.exit_code == 2 and "'--min-change': -1.0 is not in the range x>=0" \
+        in negative.stderr
     assert len(listed(cli)) == 2
 
 
@@ -159,7 +160,10 @@ def test_export_then_import_round_trips(cli, write_config, tmp_path):
     ({"subscriptions": [{"kind": "email", "target": "ok@example.org", "colour": "red"}]},
      "unknown key 'colour'"),
     ({"subscriptions": [{"kind": "email", "target": "a@example.org", "min_change": -1}]},
-     "--min-change must be 0 or more"),
+     "entry 1: min_change must be 0 or more"),
+    ({"subscriptions": [{"kind": "email", "target": "a@example.org",
+                         "indicators": ["real_gpd"]}]},
+     "entry 1: unknown indicator 'real_gpd'; did you mean real_gdp"),
     ({"subs": []}, "expected 'subscriptions:'"),
 ])
 def test_import_is_all_or_nothing(cli, tmp_path, document, needle):
