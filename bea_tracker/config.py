@@ -199,9 +199,13 @@ DEFAULT_SEND_DEADLINE = 30.0
 
 
 class DeliveryConfig(_Section):
-    max_attempts: int = Field(8, ge=1)
+    # a transient failure stays pending (retried, at most backoff_max apart) until the alert
+    # is older than give_up_after; then it is dead, one delivery_dead event, shown in status
+    give_up_after: Interval = 2 * 86400
+    # optional second bound by count (older configs set 8: about an hour of retries)
+    max_attempts: int | None = Field(None, ge=1)
     backoff: Interval = 30
-    backoff_max: Interval = 3600
+    backoff_max: Interval = 1800
     concurrency: int = Field(16, ge=1, le=256)
     lease: Interval = 120
     # one whole send (connect, upload, reply); shorter than the lease, so a send still in

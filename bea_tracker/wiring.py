@@ -74,7 +74,8 @@ def make_crawl_runner(settings: dict[str, Any]) -> AsyncCrawlerRunner:
 
 def delivery_policy(config: AppConfig) -> DeliveryPolicy:
     d = config.delivery
-    return DeliveryPolicy(max_attempts=d.max_attempts, backoff=d.backoff,
+    return DeliveryPolicy(give_up_after=d.give_up_after, max_attempts=d.max_attempts,
+                          backoff=d.backoff,
                           backoff_max=d.backoff_max, lease=d.lease, concurrency=d.concurrency,
                           send_deadline=d.send_deadline_seconds)
 

@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 from db.dialect import insert_ignoring_duplicates, serialize
 from db.models import Cursor, Event, Figure, Release, ScheduleRow, Snapshot
 from db.records import (
+    EVENT_DELIVERY_DEAD,
     EVENT_NEW_RELEASE,
+    DeadAlert,
     EarlierEstimate,
     EventRecord,
     FigureRecord,
@@ -221,15 +223,44 @@ def events_to_alert(
     """The next ``limit`` events after ``position``: the records of those to alert (not
     baseline), and the id of the last one read (None when there is none), for the cursor.
 
-    Baseline events were recorded, not alerted: they only move the cursor.
+    Baseline events were recorded, not alerted: they only move the cursor; so are the
+    operator's ``delivery_dead`` events (a dead alert about a dead alert would never end).
     """
     events = list(
         session.scalars(select(Event).where(Event.id > position).order_by(Event.id).limit(limit))
     )
     if not events:
         return [], None
-    alert = [_event_record(session, event) for event in events if not event.baseline]
+    alert = [_event_record(session, event) for event in events
+             if not event.baseline and event.kind != EVENT_DELIVERY_DEAD]
     return alert, events[-1].id
+
+
+def append_dead_alert(session: Session, alert: DeadAlert) -> int | None:
+    """Record that an alert was given up (once per row and attempt count)."""
+    payload = alert.to_json()
+    payload["source"] = "delivery"
+    return append_event(session, EVENT_DELIVERY_DEAD,
+                        f"delivery_dead:{alert.outbox_id}:{alert.attempts}", payload=payload)
+
+
+def dead_alerts(session: Session, limit: int = 5) -> list[DeadAlert]:
+    """The newest alerts given up, newest first."""
+    rows = session.scalars(select(Event).where(Event.kind == EVENT_DELIVERY_DEAD)
+                           .order_by(Event.id.desc()).limit(limit))
+    found = []
+    for row in rows:
+        p = row.payload or {}
+        try:
+            found.append(DeadAlert(
+                outbox_id=int(p["outbox"]), subscription_id=int(p["subscription"]),
+                channel=str(p.get("channel", "")), event_id=int(p.get("event", 0)),
+                event_kind=str(p.get("event_kind", "")), about=str(p.get("about", "")),
+                reason=str(p.get("reason", "")), attempts=int(p.get("attempts", 0)),
+                queued_at=_parse_dt(p.get("queued_at")), died_at=row.created_at))
+        except (KeyError, TypeError, ValueError):
+            continue  # a payload this version cannot read is left out, not a crash
+    return found
 
 
 def cursor_position(session: Session, name: str) -> int:

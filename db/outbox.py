@@ -4,12 +4,18 @@ States: ``pending`` (due at ``next_attempt_at``) -> ``sending`` (leased until
 ``lease_until``) -> ``sent`` | ``pending`` again (retry) | ``dead`` (gave up; stays visible).
 A sender that dies mid-send leaves a ``sending`` row whose lease expires, so the row is
 retried, never lost; the unique (subscription, event) pair means it is never doubled.
+
+Each claim adds one to ``attempts``, so (id, attempts) names one lease: a sender renews and
+marks only the rows it still holds (``held``), never a row another sender claimed after its
+lease ran out.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.engine import Connection
@@ -30,6 +36,8 @@ class Lease:
     subscription_id: int
     event_id: int
     attempts: int
+    #: when the row was queued: a row older than ``delivery.give_up_after`` is given up
+    created_at: datetime
 
 
 def enqueue(session: Session, rows: list[tuple[int, int, datetime]]) -> int:
@@ -94,38 +102,62 @@ def lease_due(session: Session, now: datetime, lease: timedelta, limit: int = 50
         .where(OutboxRow.id.in_(candidates), _claimable(now, since))
         .values(status=SENDING, lease_until=now + lease, attempts=OutboxRow.attempts + 1)
         .returning(OutboxRow.id, OutboxRow.subscription_id, OutboxRow.event_id,
-                   OutboxRow.attempts)
+                   OutboxRow.attempts, OutboxRow.created_at)
         .execution_options(synchronize_session=False)
     ).all()
     return sorted((Lease(*row) for row in claimed), key=lambda lease: lease.outbox_id)
 
 
-def mark_sent(
-    session: Session | Connection, outbox_ids: list[int], at: datetime | None = None
-) -> None:
-    session.execute(
-        update(OutboxRow)
-        .where(OutboxRow.id.in_(outbox_ids))
-        .values(status=SENT, sent_at=at or utcnow(), lease_until=None, last_error=None)
-    )
+def _held(held: Mapping[int, int]) -> Any:
+    """Rows still leased to their holder: ``sending`` with the attempt count of its claim
+    (grouped by count: one IN list per count, not one OR term per row)."""
+    by_attempt: dict[int, list[int]] = {}
+    for outbox_id, attempts in held.items():
+        by_attempt.setdefault(attempts, []).append(outbox_id)
+    return and_(OutboxRow.status == SENDING, or_(*(
+        and_(OutboxRow.attempts == attempts, OutboxRow.id.in_(ids))
+        for attempts, ids in by_attempt.items())))
 
 
-def mark_retry(
-    session: Session | Connection, outbox_ids: list[int], error: str, at: datetime
-) -> None:
-    session.execute(
-        update(OutboxRow)
-        .where(OutboxRow.id.in_(outbox_ids))
-        .values(status=PENDING, next_attempt_at=at, lease_until=None, last_error=error)
-    )
+def _mark(session: Session | Connection, outbox_ids: list[int] | Mapping[int, int],
+          values: dict[str, Any]) -> list[int]:
+    """Update the rows; a mapping (id -> attempts of the claim) updates only those this
+    sender still holds. Returns the ids updated."""
+    if not outbox_ids:
+        return []
+    where = _held(outbox_ids) if isinstance(outbox_ids, Mapping) \
+        else OutboxRow.id.in_(outbox_ids)
+    result = session.execute(
+        update(OutboxRow).where(where).values(**values).returning(OutboxRow.id)
+        .execution_options(synchronize_session=False))
+    return sorted(result.scalars())
 
 
-def mark_dead(session: Session | Connection, outbox_ids: list[int], error: str) -> None:
-    session.execute(
-        update(OutboxRow)
-        .where(OutboxRow.id.in_(outbox_ids))
-        .values(status=DEAD, lease_until=None, last_error=error)
-    )
+def mark_sent(session: Session | Connection, outbox_ids: list[int] | Mapping[int, int],
+              at: datetime | None = None) -> list[int]:
+    return _mark(session, outbox_ids,
+                 {"status": SENT, "sent_at": at or utcnow(), "lease_until": None,
+                  "last_error": None})
+
+
+def mark_retry(session: Session | Connection, outbox_ids: list[int] | Mapping[int, int],
+               error: str, at: datetime) -> list[int]:
+    return _mark(session, outbox_ids,
+                 {"status": PENDING, "next_attempt_at": at, "lease_until": None,
+                  "last_error": error})
+
+
+def mark_dead(session: Session | Connection, outbox_ids: list[int] | Mapping[int, int],
+              error: str) -> list[int]:
+    return _mark(session, outbox_ids,
+                 {"status": DEAD, "lease_until": None, "last_error": error})
+
+
+def renew_leases(session: Session | Connection, held: Mapping[int, int],
+                 until: datetime) -> list[int]:
+    """Extend the leases this sender still holds to ``until`` (a send still in flight, or
+    its outcome still waiting to be written); returns the ids renewed."""
+    return _mark(session, held, {"lease_until": until})
 
 
 def retry_now(session: Session, outbox_id: int) -> bool:

@@ -225,6 +225,33 @@ EVENT_REVISION = "revision"
 EVENT_SCHEDULE_CHANGE = "schedule_change"
 EVENT_SOURCE_PROBLEM = "source_problem"
 EVENT_KINDS = (EVENT_NEW_RELEASE, EVENT_REVISION, EVENT_SCHEDULE_CHANGE, EVENT_SOURCE_PROBLEM)
+#: an alert given up (for the operator: ``status``, /metrics); never alerted to subscribers
+EVENT_DELIVERY_DEAD = "delivery_dead"
+
+
+@dataclass(frozen=True)
+class DeadAlert:
+    """An alert the outbox gave up on: which subscription and what it was about, never the
+    subscription's target (a URL with a secret in it)."""
+
+    outbox_id: int
+    subscription_id: int
+    channel: str
+    event_id: int
+    event_kind: str
+    about: str
+    reason: str
+    attempts: int
+    queued_at: datetime | None
+    died_at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "outbox": self.outbox_id, "subscription": self.subscription_id,
+            "channel": self.channel, "event": self.event_id, "event_kind": self.event_kind,
+            "about": self.about, "reason": self.reason, "attempts": self.attempts,
+            "queued_at": _iso(self.queued_at), "died_at": _iso(self.died_at),
+        }
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,15 @@
 
 Each row is leased (committed as ``sending``) before its send and marked right after, each
 in its own transaction, so a crash mid-send leaves a lease that expires and is retried,
-and a finished send is never repeated by a later run. Receivers can deduplicate the rare
-send that completed just before a crash: e-mails carry a Message-ID derived from the row,
-webhooks an ``Idempotency-Key`` header.
+and a finished send is never repeated by a later run. The lease is renewed while the send is
+in flight and while its outcome waits to be written, so a slow send within its deadline is
+never taken for a dead one; a mark that fails (database locked, connection lost) is kept
+and retried until the lease ends, and only a sender that still holds a row marks it.
+Receivers can deduplicate the rare send that completed just before a crash: e-mails carry a
+Message-ID derived from the row, webhooks an ``Idempotency-Key`` header.
+
+A transient failure stays pending, retried at most ``backoff_max`` apart, until the alert
+is older than ``give_up_after``; then it is dead and one ``delivery_dead`` event says so.
 """
 
 from __future__ import annotations
@@ -18,9 +24,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from db.events import event_record
-from db.outbox import Lease, lease_due, mark_dead, mark_retry, mark_sent
-from db.records import EventRecord, Subscription
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session as OrmSession
+
+from db.events import append_dead_alert, event_record
+from db.outbox import Lease, lease_due, mark_dead, mark_retry, mark_sent, renew_leases
+from db.records import DeadAlert, EventRecord, Subscription
 from db.session import Database, Session
 from notifier.channels import get_channel
 from notifier.errors import PermanentSendError, SendError, TransientSendError
@@ -31,26 +40,38 @@ from notifier.subscriptions import get_subscriptions
 logger = logging.getLogger(__name__)
 
 DEADLINE_GRACE = 5.0  # seconds past a send's deadline before the loop stops waiting for it
+MARK_RETRY_FIRST = 0.25  # seconds before a failed write of outcomes is tried again (doubling)
+MARK_RETRY_MAX = 5.0
 
 
 @dataclass(frozen=True)
 class DeliveryPolicy:
-    max_attempts: int = 8
+    give_up_after: float = 2 * 86400.0  # a transient failure is retried until this old
+    max_attempts: int | None = None  # an optional second bound, by count
     backoff: float = 30.0
-    backoff_max: float = 3600.0
+    backoff_max: float = 1800.0
     lease: float = 120.0
     concurrency: int = 16
     send_deadline: float = 30.0  # one whole send; shorter than the lease
 
     def retry_delay(self, attempts: int, retry_after: float | None) -> float:
         """Exponential backoff with full jitter on top of half the step, at least what the
-        receiver asked for in Retry-After."""
-        step = min(self.backoff_max, self.backoff * (2 ** max(0, attempts - 1)))
+        receiver asked for in Retry-After (up to ``backoff_max``)."""
+        step = min(self.backoff_max, self.backoff * (2 ** min(max(0, attempts - 1), 40)))
         delay = step / 2 + random.uniform(0, step / 2)
-        return max(delay, retry_after or 0.0)
+        return max(delay, min(retry_after or 0.0, self.backoff_max))
+
+    def gives_up(self, job: Job, error: SendError, now: datetime) -> bool:
+        """Permanent errors at once; transient ones when the alert is older than
+        ``give_up_after`` (or after ``max_attempts``, when set)."""
+        if isinstance(error, PermanentSendError):
+            return True
+        if self.max_attempts is not None and job.attempts >= self.max_attempts:
+            return True
+        return (now - job.queued_at).total_seconds() >= self.give_up_after
 
 
-@dataclass
+@dataclass(eq=False)
 class Job:
     """One send: a row, or a digest's rows for one subscription."""
 
@@ -58,6 +79,10 @@ class Job:
     events: list[EventRecord]
     outbox_ids: list[int]
     attempts: int
+    #: outbox id -> its attempt count at this claim: the rows this sender holds
+    held: dict[int, int] = field(default_factory=dict)
+    #: when the oldest of its rows was queued
+    queued_at: datetime = datetime.max.replace(tzinfo=timezone.utc)
     # time.monotonic() when this sender's lease ends: past it, another sender may hold it
     lease_ends: float = float("inf")
 
@@ -115,7 +140,9 @@ def _jobs(session: Session, leases: list[Lease]) -> list[Job]:
         job = jobs.setdefault(key, Job(sub, [], [], lease.attempts))
         job.events.append(event)
         job.outbox_ids.append(lease.outbox_id)
+        job.held[lease.outbox_id] = lease.attempts
         job.attempts = max(job.attempts, lease.attempts)
+        job.queued_at = min(job.queued_at, lease.created_at)
     return list(jobs.values())
 
 
@@ -128,58 +155,168 @@ def _send(job: Job, context_for: ContextFactory) -> None:
 Outcome = tuple[Job, SendError | None]
 
 
+def _dead_alert(job: Job, error: SendError, now: datetime) -> DeadAlert:
+    event = job.events[0]
+    about = event.release.title if event.release else (event.message or event.kind)
+    if len(job.events) > 1:
+        about = f"{len(job.events)} events (digest), first: {about}"
+    return DeadAlert(outbox_id=job.send_id, subscription_id=job.subscription.id,
+                     channel=job.subscription.kind, event_id=event.id, event_kind=event.kind,
+                     about=about, reason=error.reason, attempts=job.attempts,
+                     queued_at=job.queued_at, died_at=now)
+
+
+@dataclass
+class _Marked:
+    """What one write of outcomes did, counted once it committed."""
+
+    sent: list[tuple[Job, list[int]]] = field(default_factory=list)
+    failed: list[tuple[Job, SendError, bool, list[int]]] = field(default_factory=list)
+    lost: list[Job] = field(default_factory=list)
+
+
 def _record(database: Database, outcomes: list[Outcome], policy: DeliveryPolicy,
             summary: DeliverySummary) -> None:
     """Mark finished sends in one transaction (group commit: the writer takes whatever
     finished while it was busy, so under load marks batch up and when idle each is written
-    at once; nothing waits to form a batch)."""
+    at once; nothing waits to form a batch). Only rows this sender still holds are marked;
+    the summary counts what committed. Raises DBAPIError when the write fails."""
     now = datetime.now(timezone.utc)
-    failed: list[tuple[Job, SendError, bool]] = []
+    marked = _Marked()
     # a plain connection, not an ORM session: this runs for every send and must be cheap
     with database.engine.begin() as conn:
-        sent = [i for job, error in outcomes if error is None for i in job.outbox_ids]
-        if sent:
-            mark_sent(conn, sent, now)
-            summary.sent += len(sent)
-            summary.latencies.extend(
-                max(0.0, (now - event.created_at).total_seconds())
-                for job, error in outcomes if error is None for event in job.events)
         for job, error in outcomes:
             if error is None:
-                continue
-            give_up = isinstance(error, PermanentSendError) or \
-                job.attempts >= policy.max_attempts
-            if give_up:
-                mark_dead(conn, job.outbox_ids, error.reason)
-                summary.dead += len(job.outbox_ids)
+                done = mark_sent(conn, job.held, now)
+                marked.sent.append((job, done))
             else:
-                retry_after = error.retry_after if isinstance(error, TransientSendError) \
-                    else None
-                delay = policy.retry_delay(job.attempts, retry_after)
-                mark_retry(conn, job.outbox_ids, error.reason, now + timedelta(seconds=delay))
-                summary.retried += len(job.outbox_ids)
-            failed.append((job, error, give_up))
-    for job, error, give_up in failed:
+                give_up = policy.gives_up(job, error, now)
+                if give_up:
+                    done = mark_dead(conn, job.held, error.reason)
+                    if done:
+                        with OrmSession(bind=conn) as session:
+                            append_dead_alert(session, _dead_alert(job, error, now))
+                            session.flush()
+                else:
+                    retry_after = error.retry_after if isinstance(error, TransientSendError) \
+                        else None
+                    delay = policy.retry_delay(job.attempts, retry_after)
+                    done = mark_retry(conn, job.held, error.reason,
+                                      now + timedelta(seconds=delay))
+                marked.failed.append((job, error, give_up, done))
+            if len(done) < len(job.held):
+                marked.lost.append(job)
+    for job, done in marked.sent:
+        summary.sent += len(done)
+        if done:
+            summary.latencies.extend(max(0.0, (now - event.created_at).total_seconds())
+                                     for event in job.events)
+    for job, error, give_up, done in marked.failed:
+        if give_up:
+            summary.dead += len(done)
+        else:
+            summary.retried += len(done)
         summary.errors.append(error.reason)
         logger.warning(
             "%s to subscription %d (outbox %s) failed, attempt %d: %s%s",
             job.subscription.kind, job.subscription.id, job.send_id, job.attempts,
-            error.reason, " -- giving up" if give_up else "",
+            error.reason, " -- giving up (delivery_dead)" if give_up else "",
         )
+    for job in marked.lost:
+        logger.warning("outbox %s: its lease ended and another sender holds it now; this "
+                       "sender's outcome is not recorded", job.send_id)
 
 
 async def _write_outcomes(database: Database, queue: asyncio.Queue, policy: DeliveryPolicy,
-                          summary: DeliverySummary) -> None:
-    """The single writer of send outcomes (no write-lock contention between senders)."""
-    done = False
-    while not done:
-        batch = [await queue.get()]
+                          summary: DeliverySummary, held: dict[int, Job]) -> None:
+    """The single writer of send outcomes (no write-lock contention between senders).
+
+    A write that fails (SQLite locked past its busy timeout, a dropped connection) keeps
+    its outcomes and tries again, backing off, together with whatever finished meanwhile;
+    an outcome is given up only when its lease has ended (another sender may hold the row
+    by then, so marking it would be wrong; the row is sent again: at least once)."""
+    backlog: list[Outcome] = []
+    closing = False
+    delay = MARK_RETRY_FIRST
+    while True:
+        if not backlog:
+            if closing:
+                return
+            item = await queue.get()
+            backlog, closing = ([], True) if item is None else ([item], False)
+        elif closing:
+            await asyncio.sleep(delay)
+        else:
+            try:  # wait for the database, taking outcomes that finish meanwhile
+                async with asyncio.timeout(delay):
+                    item = await queue.get()
+                if item is None:
+                    closing = True
+                else:
+                    backlog.append(item)
+            except TimeoutError:
+                pass
         while not queue.empty():
-            batch.append(queue.get_nowait())
-        done = batch[-1] is None
-        outcomes = [item for item in batch if item is not None]
-        if outcomes:
-            await asyncio.to_thread(_record, database, outcomes, policy, summary)
+            item = queue.get_nowait()
+            if item is None:
+                closing = True
+            else:
+                backlog.append(item)
+        backlog = _within_lease(backlog, held)
+        if not backlog:
+            continue
+        try:
+            await asyncio.to_thread(_record, database, backlog, policy, summary)
+        except DBAPIError as exc:
+            logger.warning("could not record %d send outcome(s) (outbox %s); trying again "
+                           "in %g s: %s", len(backlog),
+                           ", ".join(str(job.send_id) for job, _ in backlog[:10]), delay,
+                           str(exc.orig or exc).splitlines()[0][:200])
+            delay = min(MARK_RETRY_MAX, delay * 2)
+            continue
+        for job, _ in backlog:
+            held.pop(job.send_id, None)
+        backlog, delay = [], MARK_RETRY_FIRST
+
+
+def _within_lease(backlog: list[Outcome], held: dict[int, Job]) -> list[Outcome]:
+    """The outcomes still worth writing; those whose lease ended are logged and dropped."""
+    now = time.monotonic()
+    for job, error in backlog:
+        if job.lease_ends <= now:
+            held.pop(job.send_id, None)
+            outcome = "sent" if error is None else f"failed: {error.reason}"
+            logger.error("outbox %s (%s) could not be recorded before its lease ended; it "
+                         "may be sent again", job.send_id, outcome)
+    return [(job, error) for job, error in backlog if job.lease_ends > now]
+
+
+def _renew(database: Database, jobs: list[Job], lease: float, now: datetime | None) -> None:
+    """Extend the leases of ``jobs`` (in flight or waiting to be recorded); a job whose rows
+    were all renewed gets a new ``lease_ends``."""
+    held = {i: a for job in jobs for i, a in job.held.items()}
+    started = time.monotonic()
+    until = (now or datetime.now(timezone.utc)) + timedelta(seconds=lease)
+    with database.engine.begin() as conn:
+        renewed = set(renew_leases(conn, held, until))
+    for job in jobs:
+        if renewed.issuperset(job.held):
+            job.lease_ends = started + lease
+
+
+async def _keep_leases(database: Database, held: dict[int, Job], lease: float,
+                       now: datetime | None) -> None:
+    """Every third of the lease, renew the leases this sender holds."""
+    while True:
+        await asyncio.sleep(lease / 3)
+        jobs = list(held.values())
+        if not jobs:
+            continue
+        try:
+            await asyncio.to_thread(_renew, database, jobs, lease, now)
+        except DBAPIError as exc:
+            logger.warning("could not renew the leases of %d send(s): %s", len(jobs),
+                           str(exc.orig or exc).splitlines()[0][:200])
 
 
 async def deliver_due(
@@ -209,7 +346,9 @@ async def deliver_due(
     # abandoned at its deadline (its thread still unwinding) never blocks a new one
     senders = ThreadPoolExecutor(policy.concurrency * 2, thread_name_prefix="bea-send")
     outcomes: asyncio.Queue[Outcome | None] = asyncio.Queue()
-    writer = asyncio.create_task(_write_outcomes(database, outcomes, policy, summary))
+    held: dict[int, Job] = {}  # claimed and not yet recorded, by send id: leases to renew
+    writer = asyncio.create_task(_write_outcomes(database, outcomes, policy, summary, held))
+    renewer = asyncio.create_task(_keep_leases(database, held, policy.lease, now))
     backstop = policy.send_deadline + DEADLINE_GRACE
 
     async def run(job: Job) -> None:
@@ -240,6 +379,7 @@ async def deliver_due(
                 claim_at = now or datetime.now(timezone.utc)
                 jobs = await asyncio.to_thread(_claim, database, claim_at, policy, free,
                                                started)
+                held.update((job.send_id, job) for job in jobs)
                 in_flight |= {asyncio.create_task(run(job)) for job in jobs}
             if not in_flight:
                 break
@@ -248,7 +388,10 @@ async def deliver_due(
         if in_flight:
             await asyncio.wait(in_flight)
         outcomes.put_nowait(None)
-        await writer
-        senders.shutdown(wait=False)
+        try:
+            await writer
+        finally:
+            renewer.cancel()
+            senders.shutdown(wait=False)
     logger.debug("%s", summary.line())  # the caller reports it (once)
     return summary

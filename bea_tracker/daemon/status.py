@@ -7,6 +7,7 @@ from typing import Any
 
 from bea_tracker.config import AppConfig
 from db import daemons, heartbeat
+from db.events import dead_alerts
 from db.latency import latest_latency
 from db.outbox import counts_by_status
 from db.polls import last_poll
@@ -63,6 +64,7 @@ def collect_status(database: Database, config: AppConfig) -> dict[str, Any]:
         poll = last_poll(session, "feed")
         upcoming = upcoming_events(session, now)[:1]
         outbox = counts_by_status(session)
+        dead = dead_alerts(session, limit=5) if outbox.get("dead") else []
         latency = latest_latency(session)
         known = daemons.list_daemons(session)
     daemon: dict[str, Any] = {"alive": False}
@@ -111,6 +113,8 @@ def collect_status(database: Database, config: AppConfig) -> dict[str, Any]:
             "starts_at": _iso(upcoming[0].starts_at),
         },
         "outbox": outbox,
+        # alerts given up (delivery.give_up_after, or refused for good), newest first
+        "dead_alerts": [d.to_json() for d in dead],
         "last_release_latency": latency,
         "database": _shown(config.database.resolved_url()),
     }
@@ -149,6 +153,14 @@ def print_status(info: dict[str, Any]) -> None:
         f"{e(nxt['title'])} {e(nxt['period'] or '')} at {t(nxt['starts_at'])}" if nxt
         else "none known"))
     console.print("outbox: " + ", ".join(f"{k} {v}" for k, v in info["outbox"].items()))
+    if info["outbox"].get("dead"):
+        console.print(f"[red]dead alerts: {info['outbox']['dead']}[/red] (not delivered, given "
+                      "up; 'bea-tracker deliveries --status dead', 'deliveries retry ID')")
+    for dead in info.get("dead_alerts", []):
+        console.print(f"  outbox {dead['outbox']}: subscription {dead['subscription']} "
+                      f"({e(dead['channel'])}), {e(dead['about'])}; gave up "
+                      f"{t(dead['died_at'])} after {dead['attempts']} attempt(s): "
+                      f"{e(dead['reason'])}")
     if d.get("last_error"):
         console.print(f"last error: {e(str(d['last_error']))}")
     lat = info["last_release_latency"]

@@ -14,6 +14,7 @@ from db.outbox import (
     mark_retry,
     mark_sent,
     next_due_at,
+    renew_leases,
     retry_now,
 )
 
@@ -75,3 +76,35 @@ def test_sent_rows_are_never_claimed_and_expired_leases_are(database):
     with database.unit_of_work() as s:
         (only,) = lease_due(s, NOW + timedelta(hours=1), LEASE)
     assert only.outbox_id == b.outbox_id and only.attempts == 2
+
+
+def test_a_sender_that_lost_its_lease_neither_renews_nor_marks_the_row(database):
+    seed(database)
+    with database.unit_of_work() as s:
+        (first,) = lease_due(s, NOW, LEASE)
+    with database.unit_of_work() as s:  # the first sender's lease ran out: a second claims
+        (second,) = lease_due(s, NOW + LEASE + timedelta(seconds=1), LEASE)
+    stale = {first.outbox_id: first.attempts}
+    later = NOW + 3 * LEASE
+    with database.unit_of_work() as s:
+        assert renew_leases(s, stale, later) == []
+        assert mark_sent(s, stale, NOW) == []
+        assert mark_retry(s, stale, "HTTP 500", NOW) == []
+        assert mark_dead(s, stale, "HTTP 400") == []
+        assert counts_by_status(s)["sending"] == 1
+        assert next_due_at(s) == NOW + 2 * LEASE + timedelta(seconds=1)
+    held = {second.outbox_id: second.attempts}
+    with database.unit_of_work() as s:
+        assert renew_leases(s, held, later) == [second.outbox_id]
+        assert next_due_at(s) == later
+        assert mark_sent(s, held, NOW) == [second.outbox_id]
+        assert counts_by_status(s)["sent"] == 1
+        assert renew_leases(s, held, later) == []  # a sent row is nobody's lease
+
+
+def test_a_claim_carries_when_the_row_was_queued(database):
+    seed(database)
+    with database.unit_of_work() as s:
+        (lease,) = lease_due(s, NOW, LEASE)
+    assert lease.created_at.tzinfo is not None
+    assert abs((datetime.now(timezone.utc) - lease.created_at).total_seconds()) < 3600
