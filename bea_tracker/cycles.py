@@ -6,7 +6,6 @@ Shared by ``poll --once``, ``notify --once``, ``run --once`` and the daemon.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from bea_tracker.app import App
@@ -21,6 +20,7 @@ from bea_tracker.wiring import (
     make_crawl_runner,
     scraper_settings,
 )
+from db.types import utcnow
 from notifier.delivery import DeliverySummary, deliver_due
 from notifier.matching import match_events
 
@@ -61,7 +61,7 @@ async def notify_cycle(config: AppConfig, database: Database) -> DeliverySummary
     next_digest = digest_due(config)
 
     def match() -> None:
-        match_events(database, datetime.now(timezone.utc), next_digest)
+        match_events(database, utcnow(), next_digest)
 
     return await deliver_due(database, context_factory(config, alert_charts(database)),
                              delivery_policy(config), refill=match)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import os
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import DateTime
@@ -33,9 +34,27 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=timezone.utc)
 
 
+# names a file holding seconds (e.g. -3600) added to the wall clock, read on every call:
+# how a test steps the wall clock of a running daemon (never set in production)
+TEST_CLOCK_ENV = "BEA_TRACKER_TEST_CLOCK_FILE"
+
+
+def wall_clock() -> datetime:
+    """The wall clock, aware, in UTC: the one the daemon plans by (see TEST_CLOCK_ENV)."""
+    now = datetime.now(timezone.utc)
+    path = os.environ.get(TEST_CLOCK_ENV)
+    if path:
+        try:
+            with open(path, encoding="ascii") as f:
+                now += timedelta(seconds=float(f.read().strip() or 0))
+        except (OSError, ValueError):
+            pass  # no offset written (yet)
+    return now
+
+
 def utcnow() -> datetime:
     """The current time, aware, in UTC."""
-    return datetime.now(timezone.utc)
+    return wall_clock()
 
 
 def fit(value: str | None, column: Any) -> str | None:

@@ -31,6 +31,7 @@ from db.events import append_dead_alert, event_record
 from db.outbox import Lease, lease_due, mark_dead, mark_retry, mark_sent, renew_leases
 from db.records import DeadAlert, EventRecord, Subscription
 from db.session import Database, Session
+from db.types import utcnow
 from notifier.channels import get_channel
 from notifier.errors import PermanentSendError, SendError, TransientSendError
 from notifier.links import safe_links
@@ -181,7 +182,7 @@ def _record(database: Database, outcomes: list[Outcome], policy: DeliveryPolicy,
     finished while it was busy, so under load marks batch up and when idle each is written
     at once; nothing waits to form a batch). Only rows this sender still holds are marked;
     the summary counts what committed. Raises DBAPIError when the write fails."""
-    now = datetime.now(timezone.utc)
+    now = utcnow()
     marked = _Marked()
     # a plain connection, not an ORM session: this runs for every send and must be cheap
     with database.engine.begin() as conn:
@@ -296,7 +297,7 @@ def _renew(database: Database, jobs: list[Job], lease: float, now: datetime | No
     were all renewed gets a new ``lease_ends``."""
     held = {i: a for job in jobs for i, a in job.held.items()}
     started = time.monotonic()
-    until = (now or datetime.now(timezone.utc)) + timedelta(seconds=lease)
+    until = (now or utcnow()) + timedelta(seconds=lease)
     with database.engine.begin() as conn:
         renewed = set(renew_leases(conn, held, until))
     for job in jobs:
@@ -367,7 +368,7 @@ async def deliver_due(
             error = TransientSendError(f"unexpected {type(exc).__name__}")
         outcomes.put_nowait((job, error))
 
-    started = now or datetime.now(timezone.utc)
+    started = now or utcnow()
     in_flight: set[asyncio.Task] = set()
     refill_at = max(1, policy.concurrency // 2)  # claim in batches, not after every send
     try:
@@ -376,7 +377,7 @@ async def deliver_due(
             if free >= refill_at or not in_flight:
                 if refill is not None:
                     await asyncio.to_thread(refill)
-                claim_at = now or datetime.now(timezone.utc)
+                claim_at = now or utcnow()
                 jobs = await asyncio.to_thread(_claim, database, claim_at, policy, free,
                                                started)
                 held.update((job.send_id, job) for job in jobs)

@@ -23,12 +23,13 @@ import zlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
+from db.types import utcnow
 from scraper.errors import BodyTooLarge, FetchError, HostNotAllowed
 
 logger = logging.getLogger(__name__)
@@ -149,7 +150,7 @@ class FetchClient:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        started = datetime.now(timezone.utc)
+        started = utcnow()
         t0 = time.perf_counter()
 
         def elapsed() -> float:

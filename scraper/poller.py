@@ -17,7 +17,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from db.polls import (
@@ -32,6 +32,7 @@ from db.releases import release_count
 from db.schedule_store import ScheduleUpdate, store_schedule
 from db.session import Database
 from db.store import KIND_FEED_ITEM, Fetched, store_snapshot
+from db.types import utcnow
 from scraper.crawl.spider import PageRequest, ReleaseSpider
 from scraper.feed_items import (
     item_bytes,
@@ -282,7 +283,7 @@ class Poller:
 
     def _pending(self) -> list[MissingPage]:
         with self.database.session() as session:
-            return pending_pages(session, datetime.now(timezone.utc))
+            return pending_pages(session, utcnow())
 
     def _is_baseline(self) -> bool:
         """No release stored yet, or the feed never read in full: record, don't alert."""

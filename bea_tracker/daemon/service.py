@@ -21,7 +21,7 @@ import logging
 import os
 import signal
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -38,6 +38,7 @@ from bea_tracker.daemon.bursts import (
     plan_windows,
     report_missing,
 )
+from bea_tracker.daemon.clock import ClockWatch, scheduler_follows_test_clock
 from bea_tracker.daemon.metrics import Metrics
 from bea_tracker.daemon.roles import RoleKeeper
 from bea_tracker.daemon.status import assess_health
@@ -47,6 +48,7 @@ from db import daemons, heartbeat
 from db.coordination import supports_several
 from db.outbox import next_due_at
 from db.schedule_store import upcoming_events
+from db.types import utcnow
 from scraper.page_store import PageSink
 from scraper.probe import probe_release
 
@@ -73,7 +75,7 @@ class Daemon:
         self._stopping = asyncio.Event()
         self._abandoned = False
         self.metrics = Metrics()
-        self.started_at = datetime.now(timezone.utc)
+        self.started_at = utcnow()
         self.http: HttpListener | None = None
         self.daemon_id = daemons.new_id()
         self.role = daemons.STARTING
@@ -96,6 +98,7 @@ class Daemon:
                     + (f" (pid {holder.get('pid')} on {holder.get('host')})" if holder else ""))
         await asyncio.to_thread(self._register)
         polling = self.config.polling
+        scheduler_follows_test_clock()
         async with fetch_client(self.config) as client:
             self.client = client
             self.poller = build_poller(self.app, client)
@@ -112,6 +115,7 @@ class Daemon:
             else:
                 self._become(daemons.LEADER)
             delivery = asyncio.create_task(self._delivery_loop())
+            clock = asyncio.create_task(self._watch_clock())
             warm_alert_charts()
             self.metrics.up.set(1)
             logger.info("daemon started (idle poll every %g s, burst every %g s%s)",
@@ -120,6 +124,7 @@ class Daemon:
             await self._stopping.wait()
             self.metrics.up.set(0)
             await self._shutdown(delivery)
+            clock.cancel()
             if self.http is not None:
                 await self.http.stop()
         await asyncio.to_thread(self._release)
@@ -146,7 +151,7 @@ class Daemon:
 
     def health(self) -> dict[str, Any]:
         """Healthy while the feed was read recently (or the daemon only just started)."""
-        now = datetime.now(timezone.utc)
+        now = utcnow()
         last_ok = self.state.get("last_feed_ok_at")
         return assess_health(True, self.started_at, datetime.fromisoformat(last_ok)
                              if last_ok else None, now, self.config)
@@ -210,19 +215,54 @@ class Daemon:
 
     # -- jobs ------------------------------------------------------------------------
     def _add_standing_jobs(self) -> None:
-        now = datetime.now(timezone.utc)
+        now = utcnow()
         self.scheduler.add_job(self._tracked(self.beat), IntervalTrigger(
-            seconds=HEARTBEAT_SECONDS), id="heartbeat", next_run_time=now)
+            seconds=HEARTBEAT_SECONDS, start_date=now), id="heartbeat", next_run_time=now,
+            replace_existing=True)
 
     def _add_polling_jobs(self) -> None:
+        """(Re-)add the leader's standing jobs, their intervals counted from now."""
         polling = self.config.polling
-        now = datetime.now(timezone.utc)
+        now = utcnow()
         self.scheduler.add_job(self._tracked(self.idle_poll), IntervalTrigger(
-            seconds=polling.idle_interval), id="idle-poll", next_run_time=now)
+            seconds=polling.idle_interval, start_date=now), id="idle-poll",
+            next_run_time=now, replace_existing=True)
         self.scheduler.add_job(self._tracked(self.refresh_schedule), IntervalTrigger(
-            seconds=polling.schedule_refresh), id="schedule", next_run_time=now)
-        self.scheduler.add_job(self._tracked(self.plan_bursts), IntervalTrigger(hours=1),
-                               id="plan-bursts")
+            seconds=polling.schedule_refresh, start_date=now), id="schedule",
+            next_run_time=now, replace_existing=True)
+        self.scheduler.add_job(self._tracked(self.plan_bursts), IntervalTrigger(
+            hours=1, start_date=now + timedelta(hours=1)), id="plan-bursts",
+            replace_existing=True)
+
+    async def _watch_clock(self) -> None:
+        """Every heartbeat interval (monotonic), look for a wall-clock jump; on one,
+        re-plan (``clock.py`` says why)."""
+        watch = ClockWatch()
+        while not self._stopping.is_set():
+            try:
+                await asyncio.wait_for(self._stopping.wait(), HEARTBEAT_SECONDS)
+            except TimeoutError:
+                pass
+            jump = watch.jump()
+            if jump is not None and not self._stopping.is_set():
+                logger.warning("wall clock jumped %+.0f s: schedule re-planned from now",
+                               jump)
+                self._replan()
+
+    def _replan(self) -> None:
+        """Standing jobs start again from now; burst jobs take their next tick by the new
+        clock (their windows are absolute times); one-off watchdogs keep their time."""
+        now = utcnow()
+        self._add_standing_jobs()
+        if self.role == daemons.LEADER:
+            self._add_polling_jobs()
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith("burst:"):
+                due = job.trigger.get_next_fire_time(None, now)
+                if due is None:
+                    job.remove()
+                else:
+                    job.modify(next_run_time=due)
 
     def _tracked(self, func: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
         """Jobs are tracked (for a clean stop) and never raise into the scheduler."""
@@ -251,7 +291,7 @@ class Daemon:
         # a burst polls every few seconds: its routine polls are DEBUG, news is INFO
         logger.log(logging.DEBUG if quiet else logging.INFO, "%s poll: %s", reason,
                    summary.line())
-        now = datetime.now(timezone.utc).isoformat()
+        now = utcnow().isoformat()
         self.state["last_poll"] = {"at": now, "status": summary.feed_status,
                                    "not_modified": summary.not_modified,
                                    "error": summary.error}
@@ -273,7 +313,7 @@ class Daemon:
 
     async def plan_bursts(self) -> None:
         polling = self.config.polling
-        now = datetime.now(timezone.utc)
+        now = utcnow()
 
         before = timedelta(seconds=polling.burst_before)
         after = timedelta(seconds=polling.burst_after)
@@ -313,7 +353,7 @@ class Daemon:
                     window.starts_at.isoformat())
 
     async def burst_poll(self, window: BurstWindow, ticks: BurstTicks) -> None:
-        probe, feed = ticks.due(datetime.now(timezone.utc))
+        probe, feed = ticks.due(utcnow())
         if not (probe or feed) or await self._appeared(window):
             return
         self.state["bursts"] = [window.title]
@@ -393,4 +433,4 @@ class Daemon:
             due = next_due_at(session)
         if due is None:
             return 30.0
-        return min(30.0, max(0.2, (due - datetime.now(timezone.utc)).total_seconds()))
+        return min(30.0, max(0.2, (due - utcnow()).total_seconds()))

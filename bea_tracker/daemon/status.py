@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from bea_tracker.config import AppConfig
@@ -13,6 +13,7 @@ from db.outbox import counts_by_status
 from db.polls import last_poll
 from db.schedule_store import upcoming_events
 from db.session import Database, safe_url
+from db.types import utcnow
 
 STALE_AFTER = timedelta(seconds=30)
 HEALTH_SLACK = 30.0
@@ -58,7 +59,7 @@ def _shown(url: str) -> str:
 
 
 def collect_status(database: Database, config: AppConfig) -> dict[str, Any]:
-    now = datetime.now(timezone.utc)
+    now = utcnow()  # the daemon's wall clock (a test may shift it)
     with database.session() as session:
         state = heartbeat.read_state(session)
         poll = last_poll(session, "feed")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, cast
 
 import scrapy
@@ -19,6 +19,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from db.records import FigureRecord
+from db.types import utcnow
 from scraper.fetch import ALLOWED_SCHEMES, refusal
 
 logger = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ class PageFailure:
     request: PageRequest
     reason: str
     status: int | None = None
-    fetched_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    fetched_at: datetime = field(default_factory=utcnow)
 
 
 def _header(response: Response, name: str) -> str | None:
@@ -91,7 +92,7 @@ class ReleaseSpider(scrapy.Spider):
             url=response.url,
             status=response.status,
             body=response.body,
-            fetched_at=datetime.now(timezone.utc),
+            fetched_at=utcnow(),
             etag=_header(response, "ETag"),
             last_modified=_header(response, "Last-Modified"),
             content_type=_header(response, "Content-Type"),

@@ -43,11 +43,12 @@ def whole_second(ahead: float) -> datetime:
 class DaemonProcess:
     """``bea-tracker --config CFG run ARGS`` in its own process, output in ``log_path``."""
 
-    def __init__(self, config: Path, log_path: Path, *args: str) -> None:
+    def __init__(self, config: Path, log_path: Path, *args: str,
+                 env: dict[str, str] | None = None) -> None:
         self.log_path = log_path
         self._log = open(log_path, "wb")  # noqa: SIM115 - closed in close()
         self.proc = start_cli("run", *args, config=config, stdout=self._log,
-                              stderr=subprocess.STDOUT)
+                              stderr=subprocess.STDOUT, env=env)
         self.pid = self.proc.pid
         self.started = time.monotonic()
 
