@@ -24,15 +24,25 @@ logger = logging.getLogger(__name__)
 ALLOW_HINT = "set delivery.allow_private_targets: true to allow your own receivers"
 
 
-def _addresses(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def resolve_addresses(host: str, port: int) -> list[Address]:
     """Every address ``host`` resolves to (numeric forms such as 0x7f000001 included, as the
-    resolver reads them); OSError if it does not resolve."""
+    resolver reads them); OSError if it does not resolve. The one resolver of the policy:
+    the check before a send and the connection itself (notifier/channels/connections.py)
+    both use it, so the connection goes to an address that was checked."""
     found = []
     for *_, sockaddr in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM):
         ip = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
         mapped = getattr(ip, "ipv4_mapped", None)
         found.append(mapped or ip)
     return found
+
+
+def is_internal(ip: Address) -> bool:
+    """Loopback, private, link-local, reserved, multicast: anything not globally routable."""
+    return not ip.is_global or ip.is_multicast
 
 
 def internal_address(url: str) -> str | None:
@@ -43,8 +53,8 @@ def internal_address(url: str) -> str | None:
     parts = urlsplit(url)
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
-    for ip in _addresses(host, port):
-        if not ip.is_global or ip.is_multicast:
+    for ip in resolve_addresses(host, port):
+        if is_internal(ip):
             return str(ip)
     return None
 
