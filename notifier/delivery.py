@@ -371,15 +371,25 @@ async def deliver_due(
     started = now or utcnow()
     in_flight: set[asyncio.Task] = set()
     refill_at = max(1, policy.concurrency // 2)  # claim in batches, not after every send
+    claiming, claimed = True, False
     try:
         while True:
             free = policy.concurrency - len(in_flight)
-            if free >= refill_at or not in_flight:
-                if refill is not None:
-                    await asyncio.to_thread(refill)
-                claim_at = now or utcnow()
-                jobs = await asyncio.to_thread(_claim, database, claim_at, policy, free,
-                                               started)
+            if claiming and (free >= refill_at or not in_flight):
+                try:
+                    if refill is not None:
+                        await asyncio.to_thread(refill)
+                    claim_at = now or utcnow()
+                    jobs = await asyncio.to_thread(_claim, database, claim_at, policy, free,
+                                                   started)
+                except DBAPIError as exc:
+                    if not claimed:
+                        raise  # nothing claimed yet: the cycle fails as a whole
+                    # sends in flight still finish and are recorded (the writer retries)
+                    logger.warning("could not claim more sends this cycle: %s",
+                                   str(exc.orig or exc).splitlines()[0][:200])
+                    claiming, jobs = False, []
+                claimed = claimed or bool(jobs)
                 held.update((job.send_id, job) for job in jobs)
                 in_flight |= {asyncio.create_task(run(job)) for job in jobs}
             if not in_flight:
