@@ -7,7 +7,8 @@ touch the database say what they write: :func:`mark_if_appeared` and
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,6 +20,9 @@ from scraper.probe import ProbeTarget, release_title, title_matches
 
 # a release stored this long before its window opened still counts as that window's
 LOOKBACK = timedelta(hours=12)
+# windows whose watchdogs fire within this of the first missing one make one alert
+MISSING_GROUP = timedelta(minutes=1)
+MISSING_LISTED = 40  # titles named in one grouped alert; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -76,18 +80,31 @@ def mark_if_appeared(session: Session, window: BurstWindow, base_url: str) -> bo
     return True
 
 
-def report_missing(session: Session, window: BurstWindow) -> int | None:
-    """One source_problem when a scheduled release has not appeared by the window's end."""
-    seconds = (window.closes_at - window.starts_at).total_seconds()
+def report_missing(session: Session, windows: Sequence[BurstWindow]) -> int | None:
+    """One source_problem for scheduled releases that have not appeared by their windows'
+    ends: windows closing together (30 phantom calendar entries in one minute) make one
+    alert listing them all, not one each."""
+    if not windows:
+        return None
+    windows = sorted(windows, key=lambda w: (w.starts_at, w.title))
+    seconds = (windows[0].closes_at - windows[0].starts_at).total_seconds()
     late = f"{round(seconds / 60)} minutes" if seconds >= 120 else f"{round(seconds)} s"
-    return append_event(
-        session, EVENT_SOURCE_PROBLEM, f"missing:{window.job_id}",
-        payload={
-            "source": "schedule",
-            "message": f"{window.title}, scheduled for {window.starts_at.isoformat()}, has "
-                       f"not appeared on BEA's feed or its page {late} later",
-        },
-    )
+    if len(windows) == 1:
+        window = windows[0]
+        key = f"missing:{window.job_id}"
+        message = (f"{window.title}, scheduled for {window.starts_at.isoformat()}, has not "
+                   f"appeared on BEA's feed or its page {late} later")
+    else:
+        ids = ",".join(w.job_id for w in windows)
+        key = f"missing:{len(windows)}:{hashlib.sha256(ids.encode()).hexdigest()[:32]}"
+        shown = [f"{w.title} ({w.starts_at.isoformat()})" for w in windows[:MISSING_LISTED]]
+        more = len(windows) - len(shown)
+        message = (f"{len(windows)} scheduled releases have not appeared on BEA's feed or "
+                   f"their pages {late} after their time: " + "; ".join(shown)
+                   + (f"; and {more} more" if more else ""))
+    return append_event(session, EVENT_SOURCE_PROBLEM, key,
+                        payload={"source": "schedule", "message": message,
+                                 "missing": [w.title for w in windows]})
 
 
 @dataclass

@@ -20,6 +20,7 @@ import asyncio
 import logging
 import os
 import signal
+import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -32,6 +33,8 @@ from bea_tracker import signals
 from bea_tracker.app import App
 from bea_tracker.cycles import build_poller, notify_cycle
 from bea_tracker.daemon.bursts import (
+    MISSING_GROUP,
+    MISSING_LISTED,
     BurstTicks,
     BurstWindow,
     mark_if_appeared,
@@ -71,6 +74,9 @@ class Daemon:
         self.state: dict[str, Any] = {"bursts": [], "last_error": None}
         self._tasks: set[asyncio.Task] = set()
         self._feed_lock = asyncio.Lock()
+        self._feed_polled_at = float("-inf")  # monotonic: bursts share one feed poll
+        self._probed: dict[str, float] = {}  # predicted URL -> monotonic time of its probe
+        self._missing: list[BurstWindow] = []  # closed windows waiting for one report
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._abandoned = False
@@ -286,6 +292,10 @@ class Daemon:
 
     async def poll_feed(self, reason: str) -> None:
         async with self._feed_lock:
+            if reason == "burst" and time.monotonic() - self._feed_polled_at < \
+                    self.config.polling.burst_interval * 0.75:
+                return  # another window's burst just read the feed: one poll serves all
+            self._feed_polled_at = time.monotonic()
             summary = await self.poller.poll_feed()
         quiet = reason == "burst" and not summary.event_ids and not summary.error
         # a burst polls every few seconds: its routine polls are DEBUG, news is INFO
@@ -354,6 +364,8 @@ class Daemon:
 
     async def burst_poll(self, window: BurstWindow, ticks: BurstTicks) -> None:
         probe, feed = ticks.due(utcnow())
+        probe = probe and self._first_probe(window.target.url(self.config.bea.base_url),
+                                            ticks.tick)
         if not (probe or feed) or await self._appeared(window):
             return
         self.state["bursts"] = [window.title]
@@ -370,6 +382,16 @@ class Daemon:
             await self.poll_feed("burst")
         await self._appeared(window)
 
+    def _first_probe(self, url: str | None, tick: float) -> bool:
+        """False when another window probed the same predicted page within this tick."""
+        now = time.monotonic()
+        if url is None or now - self._probed.get(url, float("-inf")) < tick * 0.75:
+            return url is None
+        if len(self._probed) > 1000:
+            self._probed.clear()
+        self._probed[url] = now
+        return True
+
     async def _appeared(self, window: BurstWindow) -> bool:
         def check() -> bool:
             with self.db.unit_of_work() as session:
@@ -385,16 +407,35 @@ class Daemon:
         return True
 
     async def watchdog(self, window: BurstWindow) -> None:
-        def check() -> int | None:
-            with self.db.unit_of_work() as session:
-                if mark_if_appeared(session, window, self.config.bea.base_url):
-                    return None
-                return report_missing(session, window)
-
-        if await asyncio.to_thread(check):
-            logger.warning("%s has not appeared by %s", window.title, window.closes_at)
-            self._wake.set()
+        """Queue the closed window (before any await, so watchdogs firing together all
+        queue first) and (re)schedule one report after the last watchdog due within
+        MISSING_GROUP: windows closing together make one alert."""
+        self._missing.append(window)
+        group = [j.next_run_time for j in self.scheduler.get_jobs()
+                 if j.id.startswith("watchdog:") and j.next_run_time is not None
+                 and j.next_run_time <= window.closes_at + MISSING_GROUP]
+        # a second after the last: its watchdog has run (and queued) by then
+        self.scheduler.add_job(self._tracked(self.report_missing), DateTrigger(
+            run_date=max([utcnow(), *group]) + timedelta(seconds=1)), id="missing-report",
+            replace_existing=True)
         self.state["bursts"] = []
+
+    async def report_missing(self) -> None:
+        windows, self._missing = self._missing, []
+
+        def check() -> list[BurstWindow]:
+            with self.db.unit_of_work() as session:
+                missing = [w for w in windows
+                           if not mark_if_appeared(session, w, self.config.bea.base_url)]
+                return missing if report_missing(session, missing) else []
+
+        missing = await asyncio.to_thread(check) if windows else []
+        if missing:
+            logger.warning("%d scheduled release(s) have not appeared by the end of their "
+                           "burst windows: %s", len(missing),
+                           "; ".join(f"{w.title} ({w.closes_at.isoformat()})"
+                                     for w in missing[:MISSING_LISTED]))
+            self._wake.set()
 
     async def beat(self) -> None:
         next_job = min((j for j in self.scheduler.get_jobs() if j.id.startswith("burst:")

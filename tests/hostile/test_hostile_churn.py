@@ -1,6 +1,7 @@
-"""Feeds that flood or lie about dates: one poll takes at most
-``polling.max_new_releases_per_poll`` new items (more is one source_problem, no alerts), and
-items dated far in the past or in the future are refused with a problem."""
+"""Feeds that flood, lie about dates or churn: one poll takes at most
+``polling.max_new_releases_per_poll`` new items (more is one source_problem, no alerts);
+items dated far in the past or in the future are refused with a problem; failed bodies are
+kept capped and few; phantom calendar entries closing together are one alert."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ import os
 import zlib
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
+from urllib.parse import urlsplit
 
+from bea_tracker.demo.localbea.schedule_gen import CalendarEntry
 from tests.hostile.hostile_world import World, body, rss
+from tests.support.daemon import DaemonProcess, wait_for_heartbeat, whole_second
 
 NOW = datetime.now(timezone.utc)
 
@@ -72,3 +76,49 @@ def test_failed_bodies_are_kept_capped_and_few_so_the_database_stays_bounded(
     growth = db_file.stat().st_size - size_before
     # the kept bodies, one more being written, and room for the log rows and events
     assert growth <= (kept + 1) * cap * 1.1 + 256 * 1024, growth
+
+
+def test_thirty_phantom_releases_in_one_minute_are_one_alert_and_bounded_requests(
+        world: World) -> None:
+    before, after, interval, dense = 2, 6, 2, 1  # seconds
+    polling = {"idle_interval": "1h", "schedule_refresh": "2s", "burst_before": before,
+               "burst_after": after, "burst_interval": interval,
+               "burst_dense_interval": dense, "burst_dense_for": 2}
+    world.configure(polling=polling)
+    db_file = world.workdir / "bea.db"
+    daemon = DaemonProcess(world.config, world.workdir / "daemon.log")
+    try:
+        daemon.wait_started()
+        daemon.wait_for_log("idle poll: feed: 200")  # the baseline; the next idle is in 1 h
+        world.bea.log.clear()
+        first = whole_second(6)
+        spread = 10  # seconds: 30 entries at 10 start times, all in one minute
+        phantoms = [CalendarEntry(f"Phantom Accounts {n}", "3rd Quarter 2026",
+                                  first + timedelta(seconds=n % spread)) for n in range(30)]
+        world.bea.schedule_with(phantoms, keep_real=True)  # read by the next refresh
+
+        daemon.wait_for_log("scheduled release(s) have not appeared", timeout=90)
+        wait_for_heartbeat(db_file, daemon)  # one more round: nothing else is reported
+        problems = world.events("source_problem")
+        assert len(problems) == 1, [p.payload for p in problems]
+        assert problems[0].payload["message"].startswith(
+            "30 scheduled releases have not appeared")
+        assert sorted(problems[0].payload["missing"]) == sorted(
+            f"{p.title}, {p.period}" for p in phantoms)
+        assert daemon.log_text().count("have not appeared") == 1
+
+        # one feed poll per burst_interval serves every window; each phantom page is probed
+        # at most once a tick while its own window is open
+        span = spread + before + after  # the first window's opening to the last one's close
+        feed_bound = span / interval + 2
+        probe_bound = len(phantoms) * ((before + after) / dense + 2)
+        feed = world.bea.log.count(urlsplit(world.bea.feed_url).path)
+        pages = sum(1 for r in world.bea.log.records() if r.path.startswith("/news/"))
+        print(f"requests: feed {feed} (bound {feed_bound:g}), pages {pages} "
+              f"(bound {probe_bound:g})")
+        assert feed <= feed_bound, feed
+        assert pages <= probe_bound, pages
+        assert daemon.running
+    finally:
+        daemon.terminate(timeout=30)
+        daemon.close()
