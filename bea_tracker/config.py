@@ -121,9 +121,9 @@ class PollingConfig(_Section):
     burst_after: Seconds = 900
     burst_interval: Interval = 5
     # BEA publishes at the scheduled second: probe the page this often for burst_dense_for
-    # from then (the feed, a minute or two behind the page, stays at burst_interval)
+    # from then, then back off from burst_interval (daemon/bursts.py BurstTicks)
     burst_dense_interval: Interval = 1
-    burst_dense_for: Seconds = 60
+    burst_dense_for: Seconds = 20
     timeout: Interval = 20
     schedule_refresh: Interval = 86400
     probe_predicted_urls: bool = True

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -41,7 +42,21 @@ with WebhookSink(keep_alive=True) as sink:
 """
 
 
-def one_run(url: str, subs: int, daemons: int, bea: LocalBea, work: Path) -> tuple[float, float]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a live process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Run:
+    total: float  # start -> last arrival
+    spread: float  # first -> last arrival
+    daemon_cpu: list[float]  # CPU seconds of each daemon by the last arrival
+    load: float  # 1-minute load average when the run ended
+
+
+def one_run(url: str, subs: int, daemons: int, bea: LocalBea, work: Path) -> Run:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     receiver = subprocess.Popen([sys.executable, "-c", RECEIVER, str(subs)], env=env,
                                 stdout=subprocess.PIPE, text=True)
@@ -58,8 +73,10 @@ def one_run(url: str, subs: int, daemons: int, bea: LocalBea, work: Path) -> tup
                                "run"], env=env, stdout=subprocess.DEVNULL,
                               stderr=open(work / f"daemon-{daemons}-{n}.log", "wb"))
              for n in range(daemons)]
+    cpu: list[float] = []
     try:
         first, last, count = receiver.stdout.readline().split()
+        cpu = [cpu_seconds(proc.pid) for proc in procs]
     finally:
         for proc in procs:
             proc.send_signal(signal.SIGTERM)
@@ -67,7 +84,7 @@ def one_run(url: str, subs: int, daemons: int, bea: LocalBea, work: Path) -> tup
             proc.wait(60)
         receiver.wait(60)
     assert int(count) >= subs
-    return float(last) - start, float(last) - float(first)
+    return Run(float(last) - start, float(last) - float(first), cpu, os.getloadavg()[0])
 
 
 def main() -> None:
@@ -89,18 +106,21 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory() as tmp, LocalBea() as bea:
             for count in args.daemons:
-                results[count] = one_run(url, args.subs, count, bea, Path(tmp))
+                run = results[count] = one_run(url, args.subs, count, bea, Path(tmp))
                 print(f"{count} daemon(s): {args.subs} webhooks, start -> last arrival "
-                      f"{results[count][0]:.1f} s (first -> last arrival "
-                      f"{results[count][1]:.1f} s)", flush=True)
+                      f"{run.total:.1f} s (first -> last arrival {run.spread:.1f} s); "
+                      f"{args.subs / run.spread / count:.0f} webhooks/s per daemon; daemon "
+                      f"CPU {' + '.join(f'{c:.1f}' for c in run.daemon_cpu)} s = "
+                      f"{sum(run.daemon_cpu) / args.subs * 1000:.2f} ms per webhook; "
+                      f"load average {run.load:.1f}", flush=True)
     finally:
         if cluster is not None:
             cluster.stop()
     base = results.get(1)
     if base:
-        for count, (total, spread) in results.items():
-            print(f"{count} daemon(s): speed-up over one daemon {base[0] / total:.2f}x "
-                  f"(start -> last), {base[1] / spread:.2f}x (first -> last)")
+        for count, run in results.items():
+            print(f"{count} daemon(s): speed-up over one daemon {base.total / run.total:.2f}x "
+                  f"(start -> last), {base.spread / run.spread:.2f}x (first -> last)")
     print(f"on {os.cpu_count()} cores shared with the receiver, the local BEA and PostgreSQL")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from db.events import append_event
@@ -108,14 +108,42 @@ def report_missing(session: Session, windows: Sequence[BurstWindow]) -> int | No
 
 
 @dataclass
+class SharedFeed:
+    """When any burst last polled the feed: windows open at the same time (BEA often
+    publishes two releases at 8:30) share one feed poll instead of each polling it."""
+
+    last: datetime | None = None
+
+
+# After the dense seconds, the page is probed more and more sparsely (a release late by
+# minutes is rare, and one that never appears must not cost BEA hundreds of requests):
+# (seconds since the scheduled time until which, probe every so many burst_intervals).
+# With the default 5 s: every 5 s to T+60 s, 15 s to T+3 min, 1 min to T+5 min, then 2 min.
+PROBE_BACKOFF = ((60.0, 1.0), (180.0, 3.0), (300.0, 12.0), (float("inf"), 24.0))
+# The feed lags the page by one to two minutes: polled sparsely in the first minute, most
+# often while the lagging feed item is due (the only way to find a release whose URL the
+# title rule cannot predict), then sparsely. Default: 15 s, 10 s to T+3 min, 1 min, 2 min.
+FEED_BACKOFF = ((60.0, 3.0), (180.0, 2.0), (300.0, 12.0), (float("inf"), 24.0))
+
+
+def _every(since: float, steps: tuple[tuple[float, float], ...]) -> float:
+    return next(times for until, times in steps if since < until)
+
+
+@dataclass
 class BurstTicks:
     """What one burst tick does: probe the predicted page, poll the feed, or both.
 
-    BEA publishes a scheduled release at its second, so the page is probed densely (every
-    ``dense_interval``) for ``dense_for`` from the scheduled time, and every ``interval``
-    before and after that; the feed, which lags the page by a minute or two, is polled
-    every ``interval`` throughout. The daemon ticks every ``dense_interval``; a tick with
-    nothing due asks BEA nothing. (Pure: the daemon keeps one per burst.)
+    BEA publishes a scheduled release at its second, so the page is probed every
+    ``dense_interval`` for ``dense_for`` from the scheduled time, then less and less often
+    (``PROBE_BACKOFF``); never before the scheduled time (BEA does not publish early). The
+    feed is polled once when the window opens and then on ``FEED_BACKOFF`` from the
+    scheduled time, its last poll shared by every burst (``SharedFeed``). The daemon ticks
+    every ``tick``; a tick with nothing due asks BEA nothing, and once the release is
+    stored the burst ends. (Pure: the daemon keeps one per burst.)
+
+    ``interval`` (polling.burst_interval) is the unit of both backoffs: the first probe
+    step after the dense seconds, and what the later steps are multiples of.
     """
 
     starts_at: datetime
@@ -123,23 +151,46 @@ class BurstTicks:
     dense_interval: float
     dense_for: float
     last_probe: datetime | None = None
-    last_feed: datetime | None = None
+    feed: SharedFeed = field(default_factory=SharedFeed)
 
     @property
     def tick(self) -> float:
         return min(self.interval, self.dense_interval)
 
+    @property
+    def last_feed(self) -> datetime | None:
+        return self.feed.last
+
+    def probe_every(self, since: float) -> float | None:
+        """Seconds between probes ``since`` seconds after the scheduled time (None: none)."""
+        if since < 0:
+            return None
+        if since < self.dense_for:
+            return self.dense_interval
+        return self.interval * _every(since, PROBE_BACKOFF)
+
+    def feed_every(self, since: float) -> float:
+        """Seconds between feed polls ``since`` seconds after the scheduled time; before
+        it, only the window's first tick polls."""
+        if since < 0:
+            return float("inf")
+        return self.interval * _every(since, FEED_BACKOFF)
+
     def due(self, now: datetime) -> tuple[bool, bool]:
         """(probe, poll the feed) at ``now``; records what it says is due."""
         since = (now - self.starts_at).total_seconds()
-        every = self.dense_interval if 0 <= since < self.dense_for else self.interval
         slack = self.tick / 4  # timers fire a little late or early
-        probe = self.last_probe is None or \
-            (now - self.last_probe).total_seconds() >= every - slack
-        feed = self.last_feed is None or \
-            (now - self.last_feed).total_seconds() >= self.interval - slack
+        every = self.probe_every(since)
+        probe = every is not None and (
+            self.last_probe is None or
+            (now - self.last_probe).total_seconds() >= every - slack or
+            self.last_probe < self.starts_at <= now)  # the scheduled second is always probed
+        last_feed = self.feed.last
+        feed = last_feed is None or (
+            (now - last_feed).total_seconds() >= self.feed_every(since) - slack or
+            last_feed < self.starts_at <= now)  # and the feed when it comes
         if probe:
             self.last_probe = now
         if feed:
-            self.last_feed = now
+            self.feed.last = now
         return probe, feed

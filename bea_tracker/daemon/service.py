@@ -4,10 +4,10 @@ senders.
 
 Jobs: an idle feed poll (``polling.idle_interval``), a schedule refresh (at start, then
 ``polling.schedule_refresh``), and for each scheduled release a burst job polling the feed
-and probing the predicted page every ``polling.burst_interval`` from ``burst_before``
-before to ``burst_after`` after its time, ended early once the release has appeared, with
-a watchdog at the end. Delivery runs as soon as a poll writes events, and whenever a retry
-or digest falls due. SIGTERM/SIGINT stop it cleanly.
+and probing the predicted page from ``burst_before`` before to ``burst_after`` after its
+time (densely in its first seconds, then backing off: bursts.BurstTicks), ended early once
+the release has appeared, with a watchdog at the end. Delivery runs as soon as a poll
+writes events, and whenever a retry or digest falls due. SIGTERM/SIGINT stop it cleanly.
 
 Polling is the leader's work (``roles.py``): on SQLite the one daemon leads; on PostgreSQL
 several daemons share the database, one leads (polls) and all deliver. The polling jobs are
@@ -37,6 +37,7 @@ from bea_tracker.daemon.bursts import (
     MISSING_LISTED,
     BurstTicks,
     BurstWindow,
+    SharedFeed,
     mark_if_appeared,
     plan_windows,
     report_missing,
@@ -78,6 +79,7 @@ class Daemon:
         self._probed: dict[str, float] = {}  # predicted URL -> monotonic time of its probe
         self._missing: list[BurstWindow] = []  # closed windows waiting for one report
         self._wake = asyncio.Event()
+        self._burst_feed = SharedFeed()  # bursts at the same time share their feed polls
         self._stopping = asyncio.Event()
         self._abandoned = False
         self.metrics = Metrics()
@@ -348,7 +350,8 @@ class Daemon:
     def _add_burst(self, window: BurstWindow, now: datetime) -> None:
         polling = self.config.polling
         ticks = BurstTicks(window.starts_at, polling.burst_interval,
-                           polling.burst_dense_interval, polling.burst_dense_for)
+                           polling.burst_dense_interval, polling.burst_dense_for,
+                           feed=self._burst_feed)
         # ticks fall a quarter tick after the whole seconds, so the tick after the
         # scheduled second finds a page that went live at that second
         start = max(window.opens_at, now) + timedelta(seconds=ticks.tick / 4)
