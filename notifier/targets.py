@@ -51,8 +51,12 @@ def internal_address(url: str) -> str | None:
     Raises OSError when the host does not resolve.
     """
     parts = urlsplit(url)
-    host = parts.hostname or ""
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return internal_host_address(parts.hostname or "",
+                                 parts.port or (443 if parts.scheme == "https" else 80))
+
+
+def internal_host_address(host: str, port: int) -> str | None:
+    """The first non-public address ``host`` resolves to, or None (OSError: no address)."""
     for ip in resolve_addresses(host, port):
         if is_internal(ip):
             return str(ip)
@@ -62,10 +66,22 @@ def internal_address(url: str) -> str | None:
 def check_public(kind: str, url: str, allow_private: bool, *, at_send: bool) -> None:
     """InvalidTarget if ``url`` points inside (unless allowed). When the host does not
     resolve: accepted when adding, InvalidTarget-free at send (the send itself fails)."""
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return  # not a URL with a port: its validation refuses it, not this policy
+    check_public_host(kind, host, port, allow_private, at_send=at_send)
+
+
+def check_public_host(kind: str, host: str, port: int, allow_private: bool, *,
+                      at_send: bool) -> None:
+    """:func:`check_public` for a host and port (kinds whose targets are not http URLs,
+    such as Apprise's ``json://host:port/...``)."""
     if allow_private:
         return
     try:
-        inside = internal_address(url)
+        inside = internal_host_address(host, port)
     except (OSError, UnicodeError, ValueError):
         if at_send:
             return  # the connection attempt reports the failure, as a transient one

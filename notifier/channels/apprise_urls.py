@@ -146,6 +146,36 @@ def classify(
     return TransientSendError(text)
 
 
+def _notify_within(plugin: Any, title: str, body: str, deadline: float,
+                   what: str) -> tuple[bool, list[str]]:
+    """``plugin.notify`` bounded by ``deadline`` as a whole: Apprise's timeouts are per
+    socket operation, so a service that drips its answer would hold the send for ever. The
+    notify runs in its own daemon thread; past the deadline the send fails (transient) and
+    the thread is left to its per-read timeout (no request is made on its behalf again)."""
+    apprise = load_apprise()
+    result: list[Any] = []
+
+    def notify() -> None:
+        with captured_warnings() as lines:
+            try:
+                ok = plugin.notify(title=title, body=body,
+                                   body_format=apprise.NotifyFormat.TEXT)
+            except Exception as exc:  # a plugin bug must not escape as a traceback with the URL
+                result.append(exc)
+                return
+        result.append((bool(ok), lines))
+
+    worker = threading.Thread(target=notify, name="bea-apprise", daemon=True)
+    worker.start()
+    worker.join(deadline)
+    if not result:
+        raise TransientSendError(f"{what}: no complete send within {deadline:g} s")
+    outcome = result[0]
+    if isinstance(outcome, Exception):
+        raise TransientSendError(f"{what}: {type(outcome).__name__}")
+    return outcome
+
+
 class AppriseChannel(Channel):
     """Any service Apprise speaks, by its URL; validated by Apprise itself."""
 
@@ -169,6 +199,24 @@ class AppriseChannel(Channel):
         host = getattr(plugin_for(target), "host", None)
         return (host,) if isinstance(host, str) and _looks_like_host(host) else ()
 
+    def check_destination(self, target: str, allow_private: bool, *,
+                          at_send: bool = False) -> None:
+        """A URL naming a host (``json://127.0.0.1:8000/``, ``ntfys://10.0.0.5/topic``) is
+        held to the webhook policy: refused when the host resolves to a loopback, private,
+        link-local or reserved address, at ``subscribe add`` and before each send. A token
+        in the host slot (``discord://TOKEN/...``) is not a host and is never resolved (that
+        would hand the token to the DNS resolver)."""
+        if allow_private:
+            return
+        from notifier.targets import check_public_host
+
+        plugin = plugin_for(target)
+        port = getattr(plugin, "port", None)
+        secure = bool(getattr(plugin, "secure", False))
+        for host in self.target_hosts(target):
+            check_public_host(self.kind, host, port if isinstance(port, int) and port
+                              else (443 if secure else 80), allow_private, at_send=at_send)
+
     def deliver(
         self,
         subscription: Subscription,
@@ -179,22 +227,16 @@ class AppriseChannel(Channel):
         try:
             url = self.validate_target(subscription.target)
             plugin = plugin_for(url)
+            self.check_destination(url, context.allow_private_targets, at_send=True)
         except AppriseMissing as exc:
             raise TransientSendError(str(exc)) from None  # installing the extra fixes it
         except InvalidTarget as exc:
             raise PermanentSendError(f"subscription {subscription.id}: {exc}") from None
-        apprise = load_apprise()
         plugin.socket_connect_timeout = plugin.socket_read_timeout = context.timeout
         rendered = render_for(subscription, events)
         masked = mask_apprise_url(url)
-        with captured_warnings() as lines:
-            try:
-                ok = plugin.notify(title=rendered.subject, body=rendered.text,
-                                   body_format=apprise.NotifyFormat.TEXT)
-            except Exception as exc:  # a plugin bug must not escape as a traceback with the URL
-                raise TransientSendError(
-                    f"apprise {plugin.service_name} at {masked}: {type(exc).__name__}"
-                ) from None
+        ok, lines = _notify_within(plugin, rendered.subject, rendered.text, context.timeout,
+                                   f"apprise {plugin.service_name} at {masked}")
         if not ok:
             raise classify(plugin.service_name, masked, lines)
         logger.info(

@@ -129,13 +129,59 @@ class _Deadline:
         self._timer.cancel()
 
 
-def _client(settings: SmtpSettings) -> smtplib.SMTP:
+#: the most of one SMTP reply read (all its lines): real replies are a few hundred bytes
+MAX_REPLY = 64 * 1024
+_MAXLINE: int = getattr(smtplib, "_MAXLINE", 8192)  # smtplib's own bound on one line
+
+
+class ReplyTooLong(OSError):
+    """A server reply ran past MAX_REPLY, or one line past smtplib's line limit."""
+
+
+class _CappedFile:
+    """The reply stream, counting what one reply has read: smtplib bounds each line
+    (``_MAXLINE``) but not how many continuation lines a reply has, so a server sending
+    ``250-...`` for ever would fill memory until the deadline. Past the cap the read fails
+    (as an OSError, which smtplib turns into a closed connection)."""
+
+    def __init__(self, raw: Any, owner: _Bounded) -> None:
+        self.raw, self.owner = raw, owner
+
+    def readline(self, limit: int = -1) -> bytes:
+        line = self.raw.readline(limit)
+        self.owner.reply_read += len(line)
+        if len(line) > _MAXLINE or self.owner.reply_read > MAX_REPLY:
+            self.owner.reply_too_long = True
+            raise ReplyTooLong(f"reply longer than {MAX_REPLY // 1024} KB; cut")
+        return line
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+class _Bounded(smtplib.SMTP):
+    """smtplib.SMTP whose replies are read through a :class:`_CappedFile`."""
+
+    reply_read = 0
+    reply_too_long = False
+
+    def getreply(self) -> tuple[int, bytes]:
+        self.reply_read = 0
+        if self.file is None and self.sock is not None:  # again after STARTTLS
+            self.file = _CappedFile(self.sock.makefile("rb"), self)  # type: ignore[assignment]
+        return super().getreply()
+
+
+class _BoundedSSL(_Bounded, smtplib.SMTP_SSL):
+    """Implicit TLS, replies bounded the same way."""
+
+
+def _client(settings: SmtpSettings) -> _Bounded:
     """An unconnected client (so the deadline can watch the connect and greeting too)."""
     if settings.ssl:
-        smtp: smtplib.SMTP = smtplib.SMTP_SSL(timeout=settings.timeout,
-                                              context=tls_context(settings))
+        smtp: _Bounded = _BoundedSSL(timeout=settings.timeout, context=tls_context(settings))
     else:
-        smtp = smtplib.SMTP(timeout=settings.timeout)
+        smtp = _Bounded(timeout=settings.timeout)
     # what SMTP(host) sets: the name TLS verifies the certificate for (private in typeshed)
     smtp._host = settings.host  # type: ignore[attr-defined]
     return smtp
@@ -164,6 +210,15 @@ def _close_quietly(smtp: smtplib.SMTP) -> None:
         smtp.close()
 
 
+def _cut(smtp: _Bounded, watch: _Deadline) -> None:
+    """Why an exchange failed, when it was cut by us rather than by the server."""
+    if smtp.reply_too_long:
+        raise ReplyTooLong(f"the server's reply ran past {MAX_REPLY // 1024} KB; cut") \
+            from None
+    if watch.hit:
+        raise TimeoutError(f"no complete exchange within {watch.seconds:g} s") from None
+
+
 def _send(settings: SmtpSettings, msg: EmailMessage, to_addr: str, deadline: float) -> None:
     envelope_from = parseaddr(settings.from_addr)[1] or settings.from_addr
     smtp = _client(settings)
@@ -171,19 +226,20 @@ def _send(settings: SmtpSettings, msg: EmailMessage, to_addr: str, deadline: flo
         try:
             _connect(settings, smtp)
         except (smtplib.SMTPException, OSError):
-            if watch.hit:
-                raise TimeoutError(f"no complete exchange within {deadline:g} s") from None
+            _cut(smtp, watch)
             raise
         try:
             if settings.username:
                 smtp.login(settings.username, settings.password or "")
             smtp.send_message(msg, from_addr=envelope_from, to_addrs=[to_addr])
         except (smtplib.SMTPException, OSError):
-            if watch.hit:
-                raise TimeoutError(f"no complete exchange within {deadline:g} s") from None
+            _cut(smtp, watch)
             raise
         finally:
-            _close_quietly(smtp)
+            if smtp.reply_too_long:
+                smtp.close()  # no QUIT: its reply would be read again
+            else:
+                _close_quietly(smtp)
 
 
 def chart_for(subscription: Subscription, events: Sequence[EventRecord],
@@ -279,6 +335,8 @@ def classify_smtp_error(
         return _code_error(
             exc.smtp_code, f"SMTP {server}: {exc.smtp_code} {_decode(exc.smtp_error)}"
         )
+    if isinstance(exc, ReplyTooLong):
+        return TransientSendError(f"SMTP {server}: {exc}")
     if isinstance(exc, TimeoutError):
         detail = str(exc) or f"timed out after {settings.timeout:g} s"
         return TransientSendError(f"SMTP {server}: {detail}")
