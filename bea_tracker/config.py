@@ -133,6 +133,8 @@ class PollingConfig(_Section):
     # a failed poll keeps its body for diagnosis: the newest this many per URL, each cut
     keep_failed_bodies: int = Field(5, ge=0)
     failed_body_max_bytes: int = Field(64 * 1024, ge=1024)
+    # at most one revision alert per release this often (later changes fold into the next)
+    revision_alert_interval: Seconds = 900
 
 
 class SmtpConfig(_Section):

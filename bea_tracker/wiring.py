@@ -56,6 +56,7 @@ def scraper_settings(config: AppConfig) -> ScraperSettings:
         max_new_items=polling.max_new_releases_per_poll,
         failed_bodies_kept=polling.keep_failed_bodies,
         failed_body_cap=polling.failed_body_max_bytes,
+        revision_interval=polling.revision_alert_interval,
     )
 
 

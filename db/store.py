@@ -10,7 +10,7 @@ import hashlib
 import logging
 import zlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,6 +27,7 @@ from db.records import (
     ReleaseRecord,
     Revision,
 )
+from db.revisions import since_last_alert
 from db.types import fit, utcnow
 
 logger = logging.getLogger(__name__)
@@ -272,11 +273,13 @@ def store_snapshot(
     guid: str | None = None,
     baseline: bool = False,
     history: bool = False,
+    revision_interval: timedelta | None = None,
 ) -> StoreResult:
     """Store one fetched page or feed item of a release and write the events it implies.
 
     ``new_release`` is written once per release ever (its dedupe key is the release id); a
-    ``revision`` once per snapshot whose figures differ from what was last known.
+    ``revision`` once per snapshot whose figures differ from what was last known, and with
+    ``revision_interval`` at most once per interval per release (db/revisions.py).
     """
     url = release_url or record.url or fetched.url
     release, created = _get_or_create_release(session, url, record.title or url, history=history)
@@ -295,6 +298,15 @@ def store_snapshot(
     release.updated_at = utcnow()
     session.flush()
     quiet = baseline or release.history
+    held = False
+    if result.revisions and revision_interval is not None and not quiet:
+        result.revisions, held = since_last_alert(session, release.id, record.figures,
+                                                  result.revisions, revision_interval,
+                                                  utcnow())
+        if held:
+            logger.info("revision of %s held: its last revision alert is younger than "
+                        "%g s; the next alert folds this vintage in", url,
+                        revision_interval.total_seconds())
     if record.extraction != EXTRACTION_FAILED:
         event_id = append_event(
             session, EVENT_NEW_RELEASE, f"{EVENT_NEW_RELEASE}:{release.id}",
@@ -302,7 +314,7 @@ def store_snapshot(
         )
         if event_id:
             result.event_ids.append(event_id)
-    if result.revisions:
+    if result.revisions and not held:
         event_id = append_event(
             session, EVENT_REVISION, f"{EVENT_REVISION}:{snapshot_id}",
             release_id=release.id, snapshot_id=snapshot_id, baseline=quiet,

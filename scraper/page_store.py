@@ -12,6 +12,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 
 from db.audit import feed_item_figures, raise_cross_check_problem
 from db.polls import log_poll, note_source_result
@@ -52,12 +53,16 @@ class PageSink:
         history: bool = False,
         failure_threshold: int = 3,
         on_outcome: Callable[[CrawlOutcome], None] | None = None,
+        revision_interval: float | None = None,
     ) -> None:
         self.database = database
         self.on_outcome = on_outcome
         self.baseline = baseline
         self.history = history
         self.failure_threshold = failure_threshold
+        # seconds: one revision alert per release at most (None: every one)
+        self.revision_interval = None if revision_interval is None else \
+            timedelta(seconds=revision_interval)
         self.outcomes: list[CrawlOutcome] = []
         self._lock = threading.Lock()
 
@@ -89,6 +94,7 @@ class PageSink:
             result = store_snapshot(
                 session, fetched, record, kind=KIND_PAGE, release_url=release_url,
                 guid=item.request.guid, baseline=self.baseline, history=self.history,
+                revision_interval=self.revision_interval,
             )
             if check.disagreements and result.new_snapshot and result.snapshot_id:
                 event_id = raise_cross_check_problem(session, result.release_id,

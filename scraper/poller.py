@@ -29,6 +29,7 @@ from db.polls import (
 )
 from db.records import FeedItem, FeedRecord, MissingPage, ScheduleRecord
 from db.releases import release_count
+from db.revisions import release_held_revisions
 from db.schedule_store import ScheduleUpdate, store_schedule
 from db.session import Database
 from db.store import KIND_FEED_ITEM, Fetched, store_snapshot
@@ -71,6 +72,7 @@ class ScraperSettings:
     max_new_items: int = 20  # new or changed feed items one poll takes (more: a problem)
     failed_bodies_kept: int = 5  # per URL, the newest failed polls whose body is kept
     failed_body_cap: int = 64 * 1024  # bytes of each such body kept
+    revision_interval: float = 900.0  # seconds: one revision alert per release at most
 
 
 @dataclass
@@ -178,6 +180,7 @@ class Poller:
             return []
         sink = PageSink(self.database, baseline=baseline, history=history,
                         failure_threshold=self.settings.failure_threshold,
+                        revision_interval=self.settings.revision_interval,
                         on_outcome=on_outcome)
         await self.runner.crawl(ReleaseSpider, pages=pages, sink=sink)
         return sink.outcomes
@@ -203,7 +206,14 @@ class Poller:
             await self._take_feed(summary, feed, result, notify_existing)
         if not summary.baseline:
             await self._retry_pending(summary)
+            summary.event_ids += await asyncio.to_thread(self._release_held)
         return summary
+
+    def _release_held(self) -> list[int]:
+        """Revision alerts held back (db/revisions.py) whose interval has passed."""
+        with self.database.unit_of_work() as session:
+            return release_held_revisions(
+                session, timedelta(seconds=self.settings.revision_interval), utcnow())
 
     async def _feed_failed(self, summary: PollSummary, result: FetchResult,
                            error: str) -> None:
@@ -310,6 +320,7 @@ class Poller:
                                 fetched_at=fetched_at, content_type="application/json"),
                         item_record(item), kind=KIND_FEED_ITEM, release_url=item.link,
                         guid=item.guid, baseline=baseline,
+                        revision_interval=timedelta(seconds=self.settings.revision_interval),
                     )
                 events += result.event_ids
             except Exception as exc:  # the database refused this item; the rest go on

@@ -375,7 +375,8 @@ class Daemon:
         if probe and self.config.polling.probe_predicted_urls:
             outcome = await probe_release(
                 self.db, self.client, window.target, base_url=self.config.bea.base_url,
-                sink=PageSink(self.db, failure_threshold=self.config.polling.failure_threshold),
+                sink=PageSink(self.db, failure_threshold=self.config.polling.failure_threshold,
+                              revision_interval=self.config.polling.revision_alert_interval),
             )
             if outcome is not None:
                 self.metrics.poll("page", True)

@@ -252,8 +252,8 @@ class World:
 
         return run_cli(*args, config=self.config, own_process=False, catch_exceptions=True)
 
-    def poll(self, *args: str) -> Run:
-        return self.run("poll", "--once", "--no-schedule", *args)
+    def poll(self, *args: str, env: dict[str, str] | None = None) -> Run:
+        return self.run("poll", "--once", "--no-schedule", *args, env=env)
 
     # -- reading the database ---------------------------------------------------------
     def events(self, kind: str | None = None) -> list[Event]:

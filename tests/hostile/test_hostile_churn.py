@@ -1,7 +1,8 @@
 """Feeds that flood, lie about dates or churn: one poll takes at most
 ``polling.max_new_releases_per_poll`` new items (more is one source_problem, no alerts);
 items dated far in the past or in the future are refused with a problem; failed bodies are
-kept capped and few; phantom calendar entries closing together are one alert."""
+kept capped and few; revision alerts come at most once per interval per
+release (every vintage stored); phantom calendar entries closing together are one alert."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from urllib.parse import urlsplit
 
+from bea_tracker.demo.localbea import synthetic_gdp_release
 from bea_tracker.demo.localbea.schedule_gen import CalendarEntry
+from db.types import TEST_CLOCK_ENV
 from tests.hostile.hostile_world import World, body, rss
 from tests.support.daemon import DaemonProcess, wait_for_heartbeat, whole_second
 
@@ -122,3 +125,46 @@ def test_thirty_phantom_releases_in_one_minute_are_one_alert_and_bounded_request
     finally:
         daemon.terminate(timeout=30)
         daemon.close()
+
+
+def churning_feed(world: World, value: float) -> None:
+    """BEA's GDP item whose headline figure is ``value`` (each poll may change it), linked
+    to a page that is not there (so the feed item is the release's vintage)."""
+    release = synthetic_gdp_release(NOW, seq=7)
+    item = release.item_xml.replace(b"+1.5", b"+%.1f" % value) \
+        .replace(b"1.5 percent", b"%.1f percent" % value) \
+        .replace(b"https://www.bea.gov", world.hostile.base_url.encode()) \
+        .replace(b"Wed, 26 Aug 2026 08:30:00 EDT", format_datetime(NOW).encode())
+    feed = rss([]).replace(b"</channel>", item + b"</channel>")
+    world.hostile_feed(body(feed))
+
+
+def test_a_page_that_changes_on_every_poll_alerts_once_per_interval_nothing_lost(
+        world: World) -> None:
+    interval = 600  # seconds
+    world.configure(polling={"revision_alert_interval": interval})
+    offset = world.workdir / "clock-offset"
+    env = {TEST_CLOCK_ENV: str(offset)}
+    values = [1.5, 1.6, 1.7, 1.8, 1.9]
+    for value in values:  # the first is the baseline; each later one is a new vintage
+        churning_feed(world, value)
+        assert world.poll(env=env).code == 0
+
+    revisions = world.events("revision")
+    assert len(revisions) == 1  # 1.5 -> 1.6; the next three changes are held
+    assert len([s for s in world.snapshots() if s.kind == "feed_item"]) == len(values)
+
+    offset.write_text(str(interval + 60))  # the interval has passed; the page is quiet now
+    run = world.poll(env=env)
+    assert run.code == 0, run.output
+    revisions = world.events("revision")
+    assert len(revisions) == 2
+    [headline] = [r for r in revisions[1].payload["revisions"] if r["new_value"] == 1.9]
+    assert headline["old_value"] == 1.6  # from what the last alert said to the newest vintage
+    newest = max(s.id for s in world.snapshots() if s.kind == "feed_item")
+    assert revisions[1].snapshot_id == newest
+
+    churning_feed(world, 2.0)  # right after an alert: held again
+    assert world.poll(env=env).code == 0
+    assert len(world.events("revision")) == 2
+    assert len([s for s in world.snapshots() if s.kind == "feed_item"]) == len(values) + 1

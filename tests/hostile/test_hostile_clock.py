@@ -42,6 +42,7 @@ def test_a_clock_stepped_back_an_hour_keeps_the_daemon_polling_and_beating(
                 else None
 
         first = wait_until(stepped_beat, 30, "a heartbeat on the stepped clock", daemon)
+        assert first is not None
         wait_until(lambda: (beat := stepped_beat()) is not None and beat > first, 30,
                    "the next heartbeat after the step", daemon)
         status = world.run("status", "--json", env=env)
