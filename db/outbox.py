@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -69,9 +69,11 @@ def _claimable(now: datetime, since: datetime | None = None):
         # a row retried during this cycle waits for the next one; rows added since are due
         fresh = and_(OutboxRow.created_at >= since, OutboxRow.attempts == 0)
         due = and_(due, or_(OutboxRow.next_attempt_at <= since, fresh))
-    return or_(
-        due,
-        and_(OutboxRow.status == SENDING, OutboxRow.lease_until < now),
+    paused = select(SubscriptionRow.id).where(SubscriptionRow.paused.is_(True))
+    return and_(
+        or_(due, and_(OutboxRow.status == SENDING, OutboxRow.lease_until < now)),
+        # a row queued while its subscription was being paused waits for resume
+        OutboxRow.subscription_id.not_in(paused),
     )
 
 
@@ -160,6 +162,15 @@ def renew_leases(session: Session | Connection, held: Mapping[int, int],
     return _mark(session, held, {"lease_until": until})
 
 
+def cancel_queued(session: Session, subscription_id: int) -> int:
+    """Drop a subscription's rows still waiting (``pending``: due or waiting for a retry);
+    a row being sent right now is left to finish. Returns how many were dropped."""
+    result = session.execute(
+        delete(OutboxRow).where(OutboxRow.subscription_id == subscription_id,
+                                OutboxRow.status == PENDING))
+    return rowcount(result)
+
+
 def retry_now(session: Session, outbox_id: int) -> bool:
     """Put a dead (or pending) row back in line, due now, with a fresh attempt budget."""
     result = session.execute(
@@ -186,8 +197,10 @@ def counts_by_status(session: Session) -> dict[str, int]:
 
 def next_due_at(session: Session) -> datetime | None:
     """When the next row falls due: a pending row's time, or a sending row's lease end."""
+    paused = select(SubscriptionRow.id).where(SubscriptionRow.paused.is_(True))
     pending = session.scalar(
-        select(func.min(OutboxRow.next_attempt_at)).where(OutboxRow.status == PENDING)
+        select(func.min(OutboxRow.next_attempt_at))
+        .where(OutboxRow.status == PENDING, OutboxRow.subscription_id.not_in(paused))
     )
     leased = session.scalar(
         select(func.min(OutboxRow.lease_until)).where(OutboxRow.status == SENDING)

@@ -23,9 +23,9 @@ from notifier.channels import get_channel, mask_target
 from notifier.errors import DuplicateSubscription, InvalidTarget
 
 __all__ = [
-    "DuplicateSubscription", "add_subscription", "describe", "edit_subscription",
-    "get_subscription", "get_subscriptions", "list_subscriptions", "pause_subscription",
-    "remove_subscription", "rotate_secret",
+    "DuplicateSubscription", "add_subscription", "cancel_queued_alerts", "describe",
+    "edit_subscription", "get_subscription", "get_subscriptions", "list_subscriptions",
+    "pause_subscription", "remove_subscription", "rotate_secret",
 ]
 
 DIGESTS = (None, "daily")
@@ -101,8 +101,19 @@ def edit_subscription(session: Session, sub_id: int, **changes: object) -> Subsc
 
 
 def pause_subscription(session: Session, sub_id: int, paused: bool) -> Subscription | None:
-    """Pause (no alerts until resumed) or resume a live subscription; None if none."""
+    """Pause (no alerts until resumed) or resume a live subscription; None if none.
+
+    Pausing also cancels the alerts already queued for it and not being sent now: a paused
+    subscription gets nothing, and resuming starts from the next event (see
+    :func:`cancel_queued_alerts`)."""
     return stored.set_paused(session, sub_id, paused)
+
+
+def cancel_queued_alerts(session: Session, sub_id: int) -> int:
+    """Drop the alerts queued for a subscription and not being sent now (on pause)."""
+    from db.outbox import cancel_queued
+
+    return cancel_queued(session, sub_id)
 
 
 def rotate_secret(session: Session, sub_id: int) -> Subscription:

@@ -97,20 +97,25 @@ def subscribe_edit(app: App, sub_id: int, name: str | None, indicators: tuple[st
 
 
 def _set_paused(app: App, sub_id: int, paused: bool) -> None:
-    from notifier.subscriptions import pause_subscription
+    from notifier.subscriptions import cancel_queued_alerts, pause_subscription
 
+    cancelled = 0
     with app.db.unit_of_work() as session:
         sub = pause_subscription(session, sub_id, paused)
+        if sub is not None and paused:
+            cancelled = cancel_queued_alerts(session, sub_id)
     if sub is None:
         fail(f"no active subscription {sub_id} (see 'bea-tracker subscribe list')", 1)
-    click.echo(f"{'paused' if paused else 'resumed'} subscription {sub_id}")
+    click.echo(f"{'paused' if paused else 'resumed'} subscription {sub_id}"
+               + (f"; {cancelled} queued alert(s) cancelled" if cancelled else ""))
 
 
 @subscribe.command("pause")
 @click.argument("sub_id", type=int)
 @click.pass_obj
 def subscribe_pause(app: App, sub_id: int) -> None:
-    """Stop alerts to a subscription until it is resumed (releases meanwhile are skipped)."""
+    """Stop alerts to a subscription until it is resumed (releases meanwhile are skipped;
+    alerts already queued for it are cancelled)."""
     _set_paused(app, sub_id, True)
 
 

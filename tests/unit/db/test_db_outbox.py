@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from sqlalchemy import select
+
 from db.events import append_event
 from db.models import SubscriptionRow
 from db.outbox import (
+    cancel_queued,
     counts_by_status,
     enqueue,
     lease_due,
@@ -108,3 +111,23 @@ def test_a_claim_carries_when_the_row_was_queued(database):
         (lease,) = lease_due(s, NOW, LEASE)
     assert lease.created_at.tzinfo is not None
     assert abs((datetime.now(timezone.utc) - lease.created_at).total_seconds()) < 3600
+
+
+def test_a_paused_subscriptions_rows_are_never_claimed_and_cancel_drops_the_queued(database):
+    seed(database, 2)
+    with database.unit_of_work() as s:
+        sub = s.scalars(select(SubscriptionRow)).one()
+        sub.paused = True
+    with database.unit_of_work() as s:
+        assert lease_due(s, NOW, LEASE) == [] and next_due_at(s) is None
+        assert cancel_queued(s, sub.id) == 2
+        assert counts_by_status(s)["pending"] == 0
+    with database.unit_of_work() as s:  # a second subscription, not paused
+        other = SubscriptionRow(kind="webhook", target="http://127.0.0.1:9/o", filter={},
+                                active=True, created_at=NOW)
+        s.add(other)
+        s.flush()
+        enqueue(s, [(other.id, append_event(s, "new_release", "other"), NOW)])
+    with database.unit_of_work() as s:
+        (lease,) = lease_due(s, NOW, LEASE)
+        assert cancel_queued(s, lease.subscription_id) == 0  # being sent: left to finish
