@@ -127,9 +127,10 @@ def test_thirty_phantom_releases_in_one_minute_are_one_alert_and_bounded_request
         daemon.close()
 
 
-def churning_feed(world: World, value: float) -> None:
+def churning_feed(world: World, value: float) -> str:
     """BEA's GDP item whose headline figure is ``value`` (each poll may change it), linked
-    to a page that is not there (so the feed item is the release's vintage)."""
+    to a page on the hostile server (404 unless routed: then the feed item is the release's
+    vintage); returns the page's path."""
     release = synthetic_gdp_release(NOW, seq=7)
     item = release.item_xml.replace(b"+1.5", b"+%.1f" % value) \
         .replace(b"1.5 percent", b"%.1f percent" % value) \
@@ -137,6 +138,21 @@ def churning_feed(world: World, value: float) -> None:
         .replace(b"Wed, 26 Aug 2026 08:30:00 EDT", format_datetime(NOW).encode())
     feed = rss([]).replace(b"</channel>", item + b"</channel>")
     world.hostile_feed(body(feed))
+    return release.path
+
+
+def test_a_page_fetched_again_byte_for_byte_is_not_stored_again(world: World) -> None:
+    page = synthetic_gdp_release(NOW, seq=7).page
+    polls = 4
+    for n in range(polls):  # the feed item changes every poll, so the page is crawled again
+        path = churning_feed(world, 1.5 + n / 10)
+        world.hostile.route(path, body(page, "text/html"))
+        assert world.poll().code == 0
+
+    page_snapshots = [s for s in world.snapshots() if s.kind == "page"]
+    fetched = [p for p in world.poll_log() if p.kind == "page" and p.status == 200]
+    assert len(fetched) == polls - 1  # every crawl after the baseline is in the poll log ...
+    assert len(page_snapshots) == 1  # ... one snapshot holds the page's bytes
 
 
 def test_a_page_that_changes_on_every_poll_alerts_once_per_interval_nothing_lost(
