@@ -109,10 +109,18 @@ def feed_item_figures(session: Session, release_url: str) -> tuple[FigureRecord,
 
 def raise_cross_check_problem(session: Session, release_id: int, snapshot_id: int,
                               source: str, disagreements: tuple[str, ...],
-                              baseline: bool = False) -> int | None:
+                              baseline: bool = False, *, late: int | None = None,
+                              correction: str | None = None) -> int | None:
     """One source_problem event per page vintage whose figures another source contradicts
-    (``baseline`` for history being filled in: recorded, not alerted)."""
+    (``baseline`` for history being filled in: recorded, not alerted). ``late``: the id of
+    a feed-item vintage that arrived after the page (its own event, so it is never folded
+    into one the page raised). ``correction``: the figures were already alerted; the event
+    says so, and reaches the release's subscribers too (notifier.rules)."""
+    key = f"{EVENT_SOURCE_PROBLEM}:cross-check:{snapshot_id}"
+    message = "; ".join(disagreements)
+    payload: dict[str, object] = {"source": f"cross-check with {source}", "message": message}
+    if correction:
+        payload.update(message=f"{correction}: {message}", correction=True)
     return append_event(
-        session, EVENT_SOURCE_PROBLEM, f"{EVENT_SOURCE_PROBLEM}:cross-check:{snapshot_id}",
-        release_id=release_id, snapshot_id=snapshot_id, baseline=baseline,
-        payload={"source": f"cross-check with {source}", "message": "; ".join(disagreements)})
+        session, EVENT_SOURCE_PROBLEM, key if late is None else f"{key}:feed:{late}",
+        release_id=release_id, snapshot_id=snapshot_id, baseline=baseline, payload=payload)

@@ -13,6 +13,7 @@ from db.models import Cursor, Event, Figure, Release, ScheduleRow, Snapshot
 from db.records import (
     EVENT_DELIVERY_DEAD,
     EVENT_NEW_RELEASE,
+    CheckRecord,
     DeadAlert,
     EarlierEstimate,
     EventRecord,
@@ -20,6 +21,7 @@ from db.records import (
     ReleaseRecord,
     Revision,
     ScheduledRelease,
+    checks_from_json,
 )
 from db.types import utcnow
 
@@ -93,11 +95,13 @@ def release_record(
     chosen = snapshot_id or release.current_snapshot_id
     extraction = release.extraction
     problems: tuple[str, ...] = ()
+    checks: tuple[CheckRecord, ...] = ()
     if chosen is not None:
         snap = session.get(Snapshot, chosen)
         if snap is not None:
             extraction = snap.extraction
             problems = tuple(snap.problems or ())
+            checks = checks_from_json(snap.checks)
     return ReleaseRecord(
         url=release.url,
         title=release.title,
@@ -109,6 +113,7 @@ def release_record(
         series=release.series,
         extraction=extraction,
         problems=problems,
+        checks=checks,
     )
 
 
@@ -191,6 +196,7 @@ def _event_record(session: Session, event: Event) -> EventRecord:
         baseline=event.baseline,
         source=payload.get("source"),
         earlier=earlier,
+        correction=bool(payload.get("correction")),
     )
 
 

@@ -97,6 +97,8 @@ class Snapshot(Base):
     raw_zlib: Mapped[bytes] = mapped_column(LargeBinary)
     extraction: Mapped[str] = mapped_column(String(20))
     problems: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # {"feed": {"status": "agree", "detail": ...}, "home_page": ...}: cross-checks of a page
+    checks: Mapped[dict[str, dict[str, str]] | None] = mapped_column(JSON, nullable=True)
 
     release: Mapped[Release] = relationship(
         back_populates="snapshots", foreign_keys=[release_id]

@@ -54,6 +54,32 @@ class FigureRecord:
         }
 
 
+CHECK_AGREE = "agree"
+CHECK_DISAGREE = "disagree"
+CHECK_NOT_AVAILABLE = "not available"
+CHECK_FEED = "feed"  # the feed item's <data> and description
+CHECK_HOME_PAGE = "home_page"  # BEA's home page "Principal Federal Economic Indicators"
+
+
+@dataclass(frozen=True)
+class CheckRecord:
+    """A page's figures compared with one other source: ``status`` agree / disagree /
+    not available, and ``detail`` in words ("the feed says 3.2, the page says 3.3")."""
+
+    source: str
+    status: str
+    detail: str = ""
+
+    def to_json(self) -> dict[str, str]:
+        return {"status": self.status, "detail": self.detail}
+
+
+def checks_from_json(data: dict[str, Any] | None) -> tuple[CheckRecord, ...]:
+    """The stored ``snapshots.checks`` as records (nothing stored: no checks)."""
+    return tuple(CheckRecord(source, str(v.get("status")), str(v.get("detail") or ""))
+                 for source, v in (data or {}).items() if isinstance(v, dict))
+
+
 @dataclass(frozen=True)
 class ReleaseRecord:
     """What a release page says: metadata, lead paragraph and headline figures."""
@@ -68,8 +94,15 @@ class ReleaseRecord:
     series: str | None = None
     extraction: str = EXTRACTION_OK
     problems: tuple[str, ...] = ()
+    checks: tuple[CheckRecord, ...] = ()  # cross-checks of the page (none for an extraction)
 
     def to_json(self) -> dict[str, Any]:
+        out = self._fields()
+        if self.checks:
+            out["checks"] = {c.source: c.status for c in self.checks}
+        return out
+
+    def _fields(self) -> dict[str, Any]:
         return {
             "kind": "release",
             "url": self.url,
@@ -283,6 +316,8 @@ class EventRecord:
     # new_release: the same periods as earlier releases stated them (not in to_json: the
     # webhook payload keeps its shape)
     earlier: tuple[EarlierEstimate, ...] = ()
+    # source_problem: a correction of figures already alerted (goes to their subscribers)
+    correction: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -296,6 +331,10 @@ class EventRecord:
             "message": self.message,
             "baseline": self.baseline,
             "source": self.source,
+            # the page's cross-checks, source -> agree / disagree / not available
+            "checks": {c.source: c.status for c in self.release.checks}
+            if self.release else {},
+            "correction": self.correction,
         }
 
 

@@ -167,6 +167,7 @@ def _insert_snapshot(
                 "raw_zlib": zlib.compress(fetched.body, 6),
                 "extraction": record.extraction,
                 "problems": list(record.problems),
+                "checks": {c.source: c.to_json() for c in record.checks} or None,
             }
         ],
     )

@@ -8,7 +8,9 @@ Semantics (kept in one place; the CLI help should say the same):
   for ``min_change`` (a GDP subscriber is not alerted because PCE moved).
 - ``schedule_change``: only with ``schedule_changes=True``; ``series``/``keywords`` are
   checked against the schedule title; ``indicators`` do not apply (a schedule has no figures).
-- ``source_problem``: only with ``source_problems=True``, whatever the content filters.
+- ``source_problem``: with ``source_problems=True``, whatever the content filters; one
+  that corrects figures already alerted (a late feed item contradicting the page) also
+  reaches every subscription the release itself matches.
 Within one filter list any entry may match; different lists must all match.
 """
 
@@ -52,7 +54,8 @@ def matches(sub: Subscription, event: EventRecord) -> bool:
             and _text_matches(f.keywords, [title])
         )
     if event.kind == EVENT_SOURCE_PROBLEM:
-        return f.source_problems
+        return f.source_problems or (event.correction and event.release is not None
+                                     and _release_matches(f, event.release))
     logger.warning("event %s has unknown kind %r; matching nobody", event.id, event.kind)
     return False
 

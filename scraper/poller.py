@@ -45,7 +45,8 @@ from scraper.feed_items import (
 )
 from scraper.feed_parse import parse_feed
 from scraper.fetch import FetchClient, FetchResult
-from scraper.page_store import CrawlOutcome, PageSink
+from scraper.home_fetch import HomePage, home_page_url
+from scraper.page_store import CrawlOutcome, PageSink, check_late_feed_item
 from scraper.schedule import parse_schedule_html, parse_schedule_ics
 
 if TYPE_CHECKING:
@@ -139,6 +140,7 @@ class Poller:
         self.settings = settings
         self.client = client
         self.runner = runner
+        self.home = HomePage(database, client, home_page_url(settings.base_url))
 
     async def _get(self, url: str) -> FetchResult:
         known = await asyncio.to_thread(read_validators, self.database, url)
@@ -178,10 +180,12 @@ class Poller:
         """
         if not pages:
             return []
+        # BEA's home page cross-checks new pages only (not history being filled in)
+        home = None if baseline or history else self.home.lookup()
         sink = PageSink(self.database, baseline=baseline, history=history,
                         failure_threshold=self.settings.failure_threshold,
                         revision_interval=self.settings.revision_interval,
-                        on_outcome=on_outcome)
+                        on_outcome=on_outcome, home=home)
         await self.runner.crawl(ReleaseSpider, pages=pages, sink=sink)
         return sink.outcomes
 
@@ -322,6 +326,11 @@ class Poller:
                         guid=item.guid, baseline=baseline,
                         revision_interval=timedelta(seconds=self.settings.revision_interval),
                     )
+                    if result.new_snapshot and result.snapshot_id:  # after its page?
+                        late = check_late_feed_item(session, result.release_id,
+                                                    result.snapshot_id, item_figures(item),
+                                                    baseline=baseline)
+                        result.event_ids += [late] if late else []
                 events += result.event_ids
             except Exception as exc:  # the database refused this item; the rest go on
                 reason = f"{item.link or item.guid}: {type(exc).__name__}: " + \

@@ -376,7 +376,8 @@ class Daemon:
             outcome = await probe_release(
                 self.db, self.client, window.target, base_url=self.config.bea.base_url,
                 sink=PageSink(self.db, failure_threshold=self.config.polling.failure_threshold,
-                              revision_interval=self.config.polling.revision_alert_interval),
+                              revision_interval=self.config.polling.revision_alert_interval,
+                              home=self.poller.home.lookup()),
             )
             if outcome is not None:
                 self.metrics.poll("page", True)

@@ -82,6 +82,9 @@ def _event_blocks(view: EventView) -> list[dict[str, Any]]:
     fields = _fields(view)
     if fields:
         blocks.append({"type": "section", "fields": fields})
+    if view.checks:
+        text = _cut("\n".join(escape_mrkdwn(line) for line in view.checks), SECTION_LIMIT)
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": text}]})
     button = _button(view.url)
     if button:
         blocks.append(button)

@@ -11,10 +11,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from db.records import (
+    CHECK_AGREE,
+    CHECK_DISAGREE,
+    CHECK_FEED,
+    CHECK_HOME_PAGE,
     EVENT_NEW_RELEASE,
     EVENT_REVISION,
     EVENT_SCHEDULE_CHANGE,
     EVENT_SOURCE_PROBLEM,
+    CheckRecord,
     EventRecord,
     FigureRecord,
     Revision,
@@ -46,6 +51,7 @@ _SUBJECT_PREFIXES = {
     EVENT_SOURCE_PROBLEM: "BEA source problem",
 }
 SUBJECT_LIMIT = 200
+CHECK_SOURCES = {CHECK_FEED: "the feed item's data", CHECK_HOME_PAGE: "BEA's home page"}
 # how a one-line alert names the estimate it is compared with: "(adv +1.5%)"
 _ESTIMATE_ABBREVIATIONS = {
     "advance": "adv", "second": "2nd", "third": "3rd", "initial": "initial",
@@ -96,6 +102,8 @@ class EventView:
     details: tuple[tuple[str, str], ...] = ()
     problems: tuple[str, ...] = ()
     earlier: str | None = None  # the headline figure's earlier estimate: "adv +1.5%"
+    # "Checked against: the feed item's data, BEA's home page — agree"
+    checks: tuple[str, ...] = ()
 
     @property
     def short(self) -> str:
@@ -174,6 +182,24 @@ def _release_details(event: EventRecord) -> tuple[tuple[str, str], ...]:
     return tuple(rows)
 
 
+def check_lines(checks: Sequence[CheckRecord]) -> tuple[str, ...]:
+    """Which sources agree with the page, which do not (with both values), which could
+    not be compared: one sentence each."""
+    def name(check: CheckRecord) -> str:
+        return CHECK_SOURCES.get(check.source, check.source.replace("_", " "))
+
+    agree = [name(c) for c in checks if c.status == CHECK_AGREE]
+    lines = [f"Checked against: {', '.join(agree)} \u2014 agree"] if agree else []
+    for check in checks:
+        if check.status == CHECK_DISAGREE:
+            detail = check.detail or "the figures differ"
+            lines.append(f"Checked against {name(check)} \u2014 DISAGREE: {detail}")
+        elif check.status != CHECK_AGREE:
+            why = f": {check.detail}" if check.detail else ""
+            lines.append(f"Not checked against {name(check)}{why}")
+    return tuple(one_line(line, 400) for line in lines)
+
+
 def _earlier_note(event: EventRecord, top: FigureRecord) -> str | None:
     """``adv +1.5%``: what an earlier estimate said of the headline figure's period."""
     for earlier in event.earlier:
@@ -212,6 +238,7 @@ def _new_release(event: EventRecord) -> EventView:
         details=_release_details(event),
         problems=tuple(release.problems) if release else (),
         earlier=_earlier_note(event, release.figures[0]) if release and release.figures else None,
+        checks=check_lines(release.checks) if release else (),
     )
 
 
@@ -283,11 +310,13 @@ def _source_problem(event: EventRecord) -> EventView:
     if release is not None:
         rows.append(("Release", one_line(release.title, 300)))
         rows.append(("Extraction", release.extraction))
+    correction = event.correction and event.kind == EVENT_SOURCE_PROBLEM
     return EventView(
         kind=event.kind,
-        kind_label=KIND_LABELS.get(event.kind, event.kind),
+        kind_label="Correction" if correction else KIND_LABELS.get(event.kind, event.kind),
         event_id=event.id,
-        subject=_subject(event.kind, headline),
+        subject=one_line(f"BEA correction: {headline}", SUBJECT_LIMIT) if correction
+        else _subject(event.kind, headline),
         headline=headline,
         title=headline,
         url=_link(release.url) if release else None,

@@ -12,7 +12,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from db.records import FigureRecord
+from db.records import (
+    CHECK_AGREE,
+    CHECK_DISAGREE,
+    CHECK_NOT_AVAILABLE,
+    CheckRecord,
+    FigureRecord,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -26,9 +32,21 @@ class Check:
     source: str
     agreed: tuple[str, ...] = ()  # "real_gdp 2026Q2"
     disagreements: tuple[str, ...] = ()
+    # "Real GDP 2026Q2: the feed says 1.4, the page says 1.5" (for the alert)
+    said: tuple[str, ...] = ()
 
     def problems(self) -> tuple[str, ...]:
         return self.disagreements
+
+    def record(self, key: str, unavailable: str = "") -> CheckRecord:
+        """The outcome as stored with the page vintage: a disagreement wins over any
+        agreement; nothing compared is "not available" (``unavailable`` says why)."""
+        if self.disagreements:
+            return CheckRecord(key, CHECK_DISAGREE, "; ".join(self.said))
+        if self.agreed:
+            return CheckRecord(key, CHECK_AGREE, ", ".join(self.agreed))
+        return CheckRecord(key, CHECK_NOT_AVAILABLE,
+                           unavailable or f"{self.source} states none of the page's figures")
 
 
 def _key(fig: FigureRecord) -> tuple[str, str, str]:
@@ -36,11 +54,12 @@ def _key(fig: FigureRecord) -> tuple[str, str, str]:
 
 
 def cross_check(page: tuple[FigureRecord, ...], other: tuple[FigureRecord, ...],
-                source: str) -> Check:
+                source: str, short: str = "the other source") -> Check:
     """Compare the figures both give; a disagreement reads "the feed's <data> gives
-    real_gdp 2026Q2 = 1.4 (percent_saar), the release page 1.5"."""
+    real_gdp 2026Q2 = 1.4 (percent_saar), the release page 1.5" (a problem) and "Real GDP
+    2026Q2: the feed says 1.4, the page says 1.5" (``short`` names the source there)."""
     theirs = {_key(f): f for f in other}
-    agreed, disagreements = [], []
+    agreed, disagreements, said = [], [], []
     for fig in page:
         twin = theirs.get(_key(fig))
         if twin is None:
@@ -52,7 +71,9 @@ def cross_check(page: tuple[FigureRecord, ...], other: tuple[FigureRecord, ...],
             disagreements.append(
                 f"sources disagree: {source} gives {name} = {twin.value:g} ({fig.unit}), "
                 f"the release page {fig.value:g}")
+            said.append(f"{fig.label} {fig.period}: {short} says {twin.value:g}, "
+                        f"the page says {fig.value:g}")
     if disagreements:
         logger.warning("%s disagrees with the release page: %s", source,
                        "; ".join(disagreements))
-    return Check(source, tuple(agreed), tuple(disagreements))
+    return Check(source, tuple(agreed), tuple(disagreements), tuple(said))

@@ -27,6 +27,7 @@ _NAMES = {  # the block's name -> (indicator, unit)
     "international trade in goods and services": ("trade_balance", "usd_billions"),
     "international transactions": ("current_account_balance", "usd_billions"),
 }
+INDICATORS = frozenset(indicator for indicator, _ in _NAMES.values())  # what the block states
 _ESTIMATES = {"adv": "advance", "init": "initial", "2nd": "second", "upd": "updated",
               "3rd": "third"}
 _ENTRY_RE = re.compile(

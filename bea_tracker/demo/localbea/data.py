@@ -19,6 +19,7 @@ FEED_PATH = "/rss/rss.xml"
 SCHEDULE_PATH = "/news/schedule"
 SCHEDULE_ICS_PATH = "/news/schedule/ics/online-calendar-subscription.ics"
 ARCHIVE_PATH = "/news/archive"
+HOME_PATH = "/"
 
 FEED_FILE = "rss-2026-09-13.xml"
 SCHEDULE_HTML_FILE = "schedule-table-excerpt-2026-07-16.html"
@@ -26,6 +27,7 @@ SCHEDULE_ICS_FILE = "schedule-ics-2026-09-19-normalized.ics"
 GDP_ADVANCE_FILE = "release-gdp-2026q2-advance.html"
 ITA_FILE = "release-ita-2026q1-annual-update.html"
 PIO_FILE = "release-pio-2026-07-ws-normalized.html"
+HOME_FILE = "home-page-synthesized-html-around-2024-02-07-text.html"
 
 GDP_ADVANCE_PATH = "/news/2026/gdp-advance-estimate-2nd-quarter-2026"
 ITA_PATH = (

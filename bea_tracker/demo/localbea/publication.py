@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bea_tracker.demo.localbea import data, feed
+from bea_tracker.demo.localbea.home import HomeEntry
 from bea_tracker.demo.localbea.schedule_gen import CalendarEntry
 
 _LEAD = re.compile(rb'field--name-body[^>]*><p>(.*?)</p>', re.DOTALL)
@@ -35,6 +36,7 @@ class SyntheticRelease:
     series: str = ""
     period: str = ""
     content_type: str = data.CONTENT_TYPES["html"]
+    home: HomeEntry | None = None  # its line on BEA's home page once it is live
 
     @property
     def guid(self) -> str:
@@ -146,4 +148,5 @@ def synthetic_gdp_release(starts_at: datetime, *, seq: int | None = None,
         pdf="https://www.bea.gov/sites/default/files/2026-07/gdp2q26-adv.pdf",
     )
     return SyntheticRelease(path=path, title=title, page=page, item_xml=item,
-                            series=series, period=GDP_PERIOD)
+                            series=series, period=GDP_PERIOD,
+                            home=HomeEntry("Gross Domestic Product", "Q2 2026 (Adv)", "+1.5%"))

@@ -24,6 +24,7 @@ from datetime import timezone
 
 from bea_tracker.demo.localbea import data, feed
 from bea_tracker.demo.localbea.archive import Archive
+from bea_tracker.demo.localbea.home import render_home
 from bea_tracker.demo.localbea.publication import Publication
 
 logger = logging.getLogger(__name__)
@@ -174,6 +175,8 @@ class Site:
                             latest.page_at.timestamp())
         if path == data.FEED_PATH:
             return self._feed(now)
+        if path == data.HOME_PATH:
+            return self._home(now)
         if path not in self._static:
             page = self.archive.release_page(path)
             if page is not None:  # synthetic, built once per path
@@ -192,6 +195,17 @@ class Site:
             self._feed_cache = (key, data.rewrite_links(real, self.base_url))
         since = max([p.feed_at.timestamp() for p in live], default=self._started)
         return _Content(self._feed_cache[1], data.CONTENT_TYPES["feed"], since)
+
+    def _home(self, now: float) -> _Content:
+        """BEA's home page block, with the lines of the releases live now."""
+        live = sorted((p for p in self._publications
+                       if p.release.home is not None and p.page_at.timestamp() <= now),
+                      key=lambda p: p.page_at)
+        entries = [(p.release.home, p.release.path) for p in live
+                   if p.release.home is not None]
+        body = render_home(data.load(data.HOME_FILE).decode("utf-8"), entries)
+        since = max([p.page_at.timestamp() for p in live], default=self._started)
+        return _Content(body.encode("utf-8"), data.CONTENT_TYPES["html"], since)
 
     def _ok(self, path: str, content: _Content, headers: Mapping[str, str]) -> Reply:
         assert content.body is not None
