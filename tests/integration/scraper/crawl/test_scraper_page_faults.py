@@ -86,9 +86,11 @@ def test_poll_b_finds_the_feed_unchanged_and_asks_again_for_missing_pages(crawle
     assert crawled.second.code == 0, crawled.second.output
     # missing: huge, huge_streamed, 404 (live now), 500; unusable: not_bea, empty
     assert "feed: 304 not modified; pages retried 6 (3 failed)" in crawled.second.stdout
-    asked = {r.path for r in crawled.bea.log.records()} - {"/rss/rss.xml", "/robots.txt"}
+    asked = {r.path for r in crawled.bea.log.records()} - {"/rss/rss.xml", "/robots.txt", "/"}
     assert asked == {crawled.paths[c] for c in
                      ("huge", "huge_streamed", "404", "500", "not_bea", "empty")}
+    # BEA's home page once, for the GDP page that went live (its cross-check)
+    assert len(crawled.bea.log.records("/")) == 1
 
 
 def test_a_page_that_was_404_is_stored_once_it_is_live(crawled):
