@@ -91,6 +91,45 @@ def _parse_real_gdp(ctx: _Ctx) -> FigureRecord | None:
                 prior_gdp_change(lead), ctx.prior)
 
 
+# "Real GDP increased 2.8 percent in 2024 (from the 2023 annual level to the 2024 annual
+# level), compared with an increase of 2.9 percent in 2023" (Q4 releases), the older "In
+# 2014, real GDP increased 2.4 percent, compared with an increase of 2.2 percent in 2013",
+# and BEA's blog "For the year 2019, real GDP increased 2.3 percent, compared with 2.9
+# percent in 2018".
+_CHANGE = r"(?P<verb>increased|decreased) (?P<num>\d+(?:\.\d+)?) percent"
+_PRIOR = (r",? compared with (?:an? (?P<pverb>increase|decrease) of )?(?P<pnum>\d+(?:\.\d+)?)"
+          r" percent in (?P<pyear>(?:19|20)\d\d)")
+_ANNUAL_RES = (
+    re.compile(r"\breal GDP " + _CHANGE + r" in (?P<year>(?:19|20)\d\d) \(from the "
+               r"(?P<from>(?:19|20)\d\d) annual level to the (?P<to>(?:19|20)\d\d) annual "
+               r"level\)" + _PRIOR, re.I),
+    re.compile(r"\b(?:In|For the year) (?P<year>(?:19|20)\d\d), real GDP " + _CHANGE + _PRIOR,
+               re.I),
+)
+
+
+def _parse_annual_real_gdp(ctx: _Ctx) -> FigureRecord | None:
+    """Real GDP for the year (percent change from the year before), under the year.
+
+    Left out unless every year the sentence names fits (the year, the annual levels it
+    runs between, the year compared with): a wrong period is worse than none."""
+    for pattern in _ANNUAL_RES:
+        m = pattern.search(ctx.text)
+        if m is None:
+            continue
+        year = int(m["year"])
+        spans = [int(m[g]) for g in ("from", "to") if g in m.groupdict() and m[g]]
+        if spans and spans != [year - 1, year] or int(m["pyear"]) != year - 1:
+            logger.info("annual real GDP sentence with inconsistent years left out: %r",
+                        m.group(0))
+            return None
+        value = float(m["num"]) * (-1 if m["verb"].lower() == "decreased" else 1)
+        prior = float(m["pnum"]) * (-1 if (m["pverb"] or "").lower() == "decrease" else 1)
+        return make("real_gdp", "Real GDP (annual)", str(year), ctx.estimate, value,
+                    "percent", prior, str(year - 1))
+    return None
+
+
 def _parse_current_dollar_gdp(ctx: _Ctx) -> FigureRecord | None:
     return _rate(ctx, "current_dollar_gdp", "Current-dollar GDP", r"Current-dollar GDP",
                  row=r"Current-dollar GDP")
@@ -175,8 +214,8 @@ def _parse_corporate_profits(ctx: _Ctx) -> FigureRecord | None:
                 compared_dollars(part), ctx.prior)
 
 
-_PARSERS = (_parse_real_gdp, _parse_current_dollar_gdp, _parse_current_dollar_level,
-            _parse_final_sales,
+_PARSERS = (_parse_real_gdp, _parse_annual_real_gdp, _parse_current_dollar_gdp,
+            _parse_current_dollar_level, _parse_final_sales,
             _parse_purchases_prices, _parse_pce_prices, _parse_core_pce_prices, _parse_gdi,
             _parse_corporate_profits)
 
