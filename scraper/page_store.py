@@ -14,8 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
-from sqlalchemy.orm import Session
-
 from db.audit import feed_item_figures, raise_cross_check_problem
 from db.crosschecks import current_page, release_alerted, set_check
 from db.polls import log_poll, note_source_result
@@ -30,7 +28,7 @@ from db.records import (
     ReleaseRecord,
 )
 from db.releases import mark_scheduled
-from db.session import Database
+from db.session import Database, Session
 from db.store import KIND_PAGE, Fetched, store_snapshot
 from scraper.crawl.spider import PageFailure, PageItem
 from scraper.extract import extract_release, home_page
