@@ -17,8 +17,12 @@ Markdown, so a release title with markup in it arrives inert.
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import logging
 import re
+import socket
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -35,6 +39,7 @@ from notifier.errors import (
     TransientSendError,
 )
 from notifier.settings import DeliveryContext
+from notifier.targets import ALLOW_HINT, is_internal
 from notifier.validate import ELLIPSIS
 
 logger = logging.getLogger(__name__)
@@ -146,16 +151,66 @@ def classify(
     return TransientSendError(text)
 
 
+class _Watch(threading.local):
+    """What the audit hook does for the current thread: nothing, unless an Apprise send
+    runs in it (``sockets`` set)."""
+
+    sockets: list[socket.socket] | None = None
+    allow_private: bool = True
+
+
+_WATCH = _Watch()
+_hook_installed = False
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    """On every ``socket.connect`` in an Apprise send's thread: remember the socket (so the
+    deadline can shut it) and, unless private targets are allowed, refuse an address inside
+    the network (a name that resolved to a public address when checked and to 127.0.0.1
+    now: DNS rebinding). Any other event, or any other thread, returns at once."""
+    if event != "socket.connect":
+        return
+    sockets = _WATCH.sockets
+    if sockets is None:
+        return
+    sock, address = args[0], args[1]
+    sockets.append(sock)
+    if _WATCH.allow_private or sock.family not in (socket.AF_INET, socket.AF_INET6):
+        return
+    try:
+        ip = ipaddress.ip_address(str(address[0]).split("%", 1)[0])
+    except ValueError:
+        return
+    ip = getattr(ip, "ipv4_mapped", None) or ip
+    if is_internal(ip):
+        raise ConnectionRefusedError(
+            f"connecting to {ip}, a loopback, private, link-local or reserved address: "
+            f"refused ({ALLOW_HINT})")
+
+
+def _install_hook() -> None:
+    """Add the audit hook once per process (audit hooks cannot be removed; it costs one
+    string comparison per audited event elsewhere)."""
+    global _hook_installed
+    with _setup_lock:
+        if not _hook_installed:
+            sys.addaudithook(_audit)
+            _hook_installed = True
+
+
 def _notify_within(plugin: Any, title: str, body: str, deadline: float,
-                   what: str) -> tuple[bool, list[str]]:
+                   what: str, allow_private: bool) -> tuple[bool, list[str]]:
     """``plugin.notify`` bounded by ``deadline`` as a whole: Apprise's timeouts are per
     socket operation, so a service that drips its answer would hold the send for ever. The
-    notify runs in its own daemon thread; past the deadline the send fails (transient) and
-    the thread is left to its per-read timeout (no request is made on its behalf again)."""
+    notify runs in its own daemon thread whose sockets are watched; past the deadline they
+    are shut down (the thread ends at once) and the send fails, transient."""
     apprise = load_apprise()
+    _install_hook()
     result: list[Any] = []
+    sockets: list[socket.socket] = []
 
     def notify() -> None:
+        _WATCH.sockets, _WATCH.allow_private = sockets, allow_private
         with captured_warnings() as lines:
             try:
                 ok = plugin.notify(title=title, body=body,
@@ -169,6 +224,9 @@ def _notify_within(plugin: Any, title: str, body: str, deadline: float,
     worker.start()
     worker.join(deadline)
     if not result:
+        for sock in list(sockets):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
         raise TransientSendError(f"{what}: no complete send within {deadline:g} s")
     outcome = result[0]
     if isinstance(outcome, Exception):
@@ -236,7 +294,8 @@ class AppriseChannel(Channel):
         rendered = render_for(subscription, events)
         masked = mask_apprise_url(url)
         ok, lines = _notify_within(plugin, rendered.subject, rendered.text, context.timeout,
-                                   f"apprise {plugin.service_name} at {masked}")
+                                   f"apprise {plugin.service_name} at {masked}",
+                                   context.allow_private_targets)
         if not ok:
             raise classify(plugin.service_name, masked, lines)
         logger.info(

@@ -138,3 +138,55 @@ def test_a_dripping_apprise_service_is_cut_at_the_send_deadline(world: World, sm
     assert row["last_error"].startswith("apprise JSON at json://127.0.0.1:"), row
     assert row["last_error"].endswith("no complete send within 2 s"), row
     assert world.hostile.requests.count("/hooks/slow") == 1
+
+
+# -- in this process: the Apprise worker's sockets, as the deadline and the policy see them
+
+def apprise_send(url: str, timeout: float, allow_private: bool) -> None:
+    from db.records import EventRecord, Subscription
+    from notifier.channels.apprise_urls import AppriseChannel
+    from notifier.settings import DeliveryContext
+
+    event = EventRecord(id=1, kind="source_problem", created_at=datetime.now(timezone.utc),
+                        message="the feed failed 3 times", source="feed")
+    AppriseChannel().deliver(Subscription(id=1, kind="apprise", target=url), [event], 1,
+                             DeliveryContext(timeout=timeout,
+                                             allow_private_targets=allow_private))
+
+
+def apprise_threads() -> list:
+    import threading
+
+    return [t for t in threading.enumerate() if t.name == "bea-apprise" and t.is_alive()]
+
+
+def test_a_send_cut_at_its_deadline_leaves_no_thread_behind(world: World) -> None:
+    from notifier.errors import TransientSendError
+    from tests.support.waiting import wait_until
+
+    slow = world.hostile.route("/hooks/slow", drip_reply(world.hostile.stopping))
+    with pytest.raises(TransientSendError, match="no complete send within 1 s"):
+        apprise_send(slow.replace("http://", "json://"), timeout=1, allow_private=True)
+    # its socket was shut down: the worker ends now, not when the drip does (hours)
+    wait_until(lambda: not apprise_threads(), 10, "the cut Apprise send's thread to end")
+
+
+def test_a_name_that_rebinds_to_loopback_is_refused_at_connect(monkeypatch) -> None:
+    """``localhost`` checked as a public address (the scripted first answer), then resolved
+    by Apprise itself to 127.0.0.1: the connection is refused before it is made."""
+    import ipaddress
+    import socket
+
+    from notifier import targets
+    from notifier.errors import TransientSendError
+
+    real = targets.resolve_addresses
+    monkeypatch.setattr(targets, "resolve_addresses", lambda host, port: (
+        [ipaddress.ip_address("93.184.216.34")] if host == "localhost" else real(host, port)))
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        port = listener.getsockname()[1]
+        with pytest.raises(TransientSendError, match="apprise JSON"):
+            apprise_send(f"json://localhost:{port}/hooks/x", timeout=5, allow_private=False)
+        listener.setblocking(False)
+        with pytest.raises(BlockingIOError):
+            listener.accept()  # nothing connected
