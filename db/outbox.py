@@ -172,11 +172,14 @@ def cancel_queued(session: Session, subscription_id: int) -> int:
 
 
 def retry_now(session: Session, outbox_id: int) -> bool:
-    """Put a dead (or pending) row back in line, due now, with a fresh attempt budget."""
+    """Put a dead (or pending) row back in line, due now, with a fresh attempt budget: its
+    attempts count from 0 and its age (``delivery.give_up_after``) from now."""
+    now = utcnow()
     result = session.execute(
         update(OutboxRow)
         .where(OutboxRow.id == outbox_id, OutboxRow.status.in_((DEAD, PENDING)))
-        .values(status=PENDING, next_attempt_at=utcnow(), attempts=0, lease_until=None)
+        .values(status=PENDING, next_attempt_at=now, attempts=0, lease_until=None,
+                created_at=now)
     )
     return rowcount(result) == 1
 

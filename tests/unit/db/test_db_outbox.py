@@ -69,6 +69,9 @@ def test_retry_dead_and_manual_retry(database):
         assert counts_by_status(s)["dead"] == 1
         assert retry_now(s, lease.outbox_id)
         assert counts_by_status(s)["pending"] == 1
+    with database.unit_of_work() as s:  # its age (for give_up_after) counts from the retry
+        (again,) = lease_due(s, datetime.now(timezone.utc), LEASE)
+    assert again.attempts == 1 and again.created_at > lease.created_at
 
 
 def test_sent_rows_are_never_claimed_and_expired_leases_are(database):
