@@ -47,8 +47,7 @@ from bea_tracker.demo.sinks import WebhookSink
 from scraper.schedule import parse_schedule_ics
 
 BEA_TRACKER = str(Path(sys.executable).with_name("bea-tracker"))
-BURST_INTERVAL = PollingConfig().burst_interval  # 5 s: the feed, and the page off its minute
-DENSE_INTERVAL = PollingConfig().burst_dense_interval  # 1 s: the page in its first minute
+DENSE_INTERVAL = PollingConfig().burst_dense_interval  # 1 s: the page in its first seconds
 SIM_BURST_BEFORE = 10.0  # not 60 s, so releases can follow each other quickly
 FEED_LAG_REAL = 108.0  # BEA's feed for an 8:30 release carried Last-Modified 08:31:48
 
@@ -187,8 +186,8 @@ def report_requests(bea: LocalBea, plans: list[Simulated], elapsed: float,
     total = sum(kinds.values())
     n = len(plans)
     print(f"\n== Requests the daemon made in the simulation ({elapsed:.0f} s, {n} releases; "
-          f"burst_before {SIM_BURST_BEFORE:.0f} s, feed every {BURST_INTERVAL:.0f} s, page "
-          f"every {DENSE_INTERVAL:.0f} s in the first minute) ==")
+          f"burst_before {SIM_BURST_BEFORE:.0f} s, the default burst backoff: page every "
+          f"{DENSE_INTERVAL:.0f} s for {PollingConfig().burst_dense_for:.0f} s) ==")
     print("by kind: " + ", ".join(f"{k} {v}" for k, v in kinds.most_common()))
     other = total - kinds["probe"] - kinds["feed"]
     print(f"per release: {total / n:.1f} (probe {kinds['probe'] / n:.1f}, "

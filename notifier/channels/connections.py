@@ -14,6 +14,8 @@ target policy itself; a reused connection is one that went to a checked address.
 from __future__ import annotations
 
 import asyncio
+import atexit
+import logging
 import os
 import threading
 from collections.abc import Coroutine
@@ -25,6 +27,7 @@ import httpx
 from notifier.channels.netbackend import AsyncioBackend, CheckedBackend
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 MAX_CONNECTIONS = 128  # open at once (in use + idle); idle ones closed first to make room
 KEEPALIVE_EXPIRY = 30.0  # seconds an idle connection is kept for the next send
@@ -82,9 +85,16 @@ def sender_loop() -> SenderLoop:
         return _current
 
 
-def close_connections() -> None:
-    """Close every pooled connection (tests; a process exiting just drops them)."""
+def close_connections(bound: float = 10.0) -> None:
+    """Close every pooled connection; also at exit, so idle keep-alive connections end
+    with a clean close instead of being dropped by the interpreter."""
     with _lock:
         current = _current
-    if current is not None and current.pid == os.getpid():
-        current.run(current.aclose(), 10.0)
+    if current is not None and current.pid == os.getpid() and current.loop.is_running():
+        try:
+            current.run(current.aclose(), bound)
+        except Exception:  # noqa: BLE001 - best effort at exit: the OS closes them anyway
+            logger.debug("closing the senders' connections failed", exc_info=True)
+
+
+atexit.register(close_connections, 2.0)
