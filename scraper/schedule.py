@@ -122,7 +122,12 @@ def _page_updates(sel: Selector, problems: list[str]) -> dict[tuple[str, int], d
             if not tab or not isinstance(entry, dict) or (
                     applies is not None and tab not in applies):
                 continue
-            found[(str(entry.get("target-date")), int(entry.get("occurrenceIndex") or 0))] = entry
+            index = entry.get("occurrenceIndex") or 0
+            if not isinstance(index, int):
+                problems.append(f"row update {entry.get('target-date')!r}: occurrenceIndex "
+                                f"{index!r} is not a number; ignored")
+                continue
+            found[(str(entry.get("target-date")), index)] = entry
     return found
 
 

@@ -87,3 +87,16 @@ def test_a_cancelled_update_drops_the_row() -> None:
     assert ("Personal Income and Outlays", "December 2026") not in {
         (e.title, e.period) for e in record.events}
     assert len(record.events) == len(parse_schedule_html(TABLE).events)
+
+
+def test_a_malformed_update_script_is_one_problem_never_a_crash() -> None:
+    at = datetime.now(timezone.utc) + timedelta(days=3)
+    late = CalendarEntry("Personal Income and Outlays", "December 2026", at)
+    html = render_html(TABLE, [], keep_real=True, postponed=[late])
+    bad_index = html.replace('"occurrenceIndex": 0', '"occurrenceIndex": "first"')
+    record = parse_schedule_html(bad_index)
+    assert not any(u.postponed for u in record.unscheduled)
+    assert any("occurrenceIndex" in p for p in record.problems)
+    broken = parse_schedule_html(html.replace('"target-date"', '"target-date" "x"'))
+    assert any("could not be read" in p for p in broken.problems)
+    assert len(broken.events) == len(parse_schedule_html(TABLE).events) + 1
