@@ -4,7 +4,9 @@ A webhook aimed at ``http://169.254.169.254/...``, ``http://127.0.0.1:PORT``,
 ``http://[::1]`` or ``http://0x7f000001`` would make the tracker a proxy into the machine
 (cloud metadata, admin ports). A target host is resolved and refused if any address is
 loopback, private, link-local, reserved, multicast or otherwise not globally routable;
-checked at ``subscribe add`` and again before every send (DNS may change in between).
+checked at ``subscribe add``, again before every send (DNS may change in between), and
+for each new connection a webhook or Slack send makes, which goes to the very address
+checked (notifier/channels/netbackend.py: no second lookup for a rebinding name to flip).
 ``delivery.allow_private_targets: true`` allows them, for your own receivers and tests.
 A name that does not resolve when the subscription is added is accepted then and checked
 at send time.
