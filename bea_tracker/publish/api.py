@@ -45,16 +45,12 @@ async def unknown(request: web.Request) -> web.Response:
                      "/api/releases/{id}, /api/indicators/{key}/history)")
 
 
-class BadQuery(ValueError):
-    """A query parameter that cannot be read: a 400 naming it."""
-
-
 def _limit(request: web.Request) -> int | None:
     text = request.query.get("limit")
     if not text:
         return None
     if not text.isdigit() or int(text) < 1:
-        raise BadQuery(f"limit must be a whole number >= 1, got {text!r}")
+        raise ValueError(f"limit must be a whole number >= 1, got {text!r}")
     return int(text)
 
 
@@ -65,7 +61,7 @@ def _since(request: web.Request) -> datetime | None:
     try:
         return since_from_text(text)
     except ValueError as exc:
-        raise BadQuery(f"since: {exc}") from None
+        raise ValueError(f"since: {exc}") from None
 
 
 def api_routes(daemon: Daemon) -> dict[str, Handler]:
@@ -84,7 +80,7 @@ def api_routes(daemon: Daemon) -> dict[str, Handler]:
     async def releases(request: web.Request) -> web.Response:
         try:
             limit = _limit(request)
-        except BadQuery as exc:
+        except ValueError as exc:  # a query parameter that cannot be read: a 400 naming it
             return bad_request(str(exc))
 
         def read() -> list[dict]:
@@ -108,7 +104,7 @@ def api_routes(daemon: Daemon) -> dict[str, Handler]:
         vintages = _flag(request, "vintages")
         try:
             since = _since(request)
-        except BadQuery as exc:
+        except ValueError as exc:  # a query parameter that cannot be read: a 400 naming it
             return bad_request(str(exc))
 
         def read() -> list[dict] | None:
