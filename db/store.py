@@ -288,6 +288,12 @@ def store_snapshot(
     snapshot_id, new_snapshot = _insert_snapshot(session, release.id, kind, fetched, record)
     result = StoreResult(release.id, snapshot_id, new_release=created, new_snapshot=new_snapshot)
     if not new_snapshot:
+        if kind == KIND_PAGE and release.current_snapshot_id not in (None, snapshot_id):
+            # BEA's edge caches can serve an older copy for a while: the newest version we
+            # read stays current (flipping back and forth would alert each flip)
+            logger.warning("%s served an older version again (snapshot %d, current %d); "
+                           "keeping the newest as current", url, snapshot_id,
+                           release.current_snapshot_id)
         return result
     _insert_figures(session, release.id, snapshot_id, record, fetched)
     _update_release_metadata(release, record, kind)

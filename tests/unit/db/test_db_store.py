@@ -61,6 +61,29 @@ def test_changed_page_is_a_new_vintage_and_a_revision(database, advance):
         assert rendered.release.figures[0].value == 1.6
 
 
+def test_a_page_served_in_an_older_version_again_leaves_the_newest_current(
+        database, advance, caplog):
+    """A stale cache copy (the first body again after a correction) is not a new vintage
+    nor a flip back: the corrected figures stay current, one warning says so."""
+    fetched, record = advance
+    changed = dataclasses.replace(
+        record, figures=(dataclasses.replace(record.figures[0], value=1.6), record.figures[1])
+    )
+    corrected = dataclasses.replace(fetched, body=b"<html>v2</html>")
+    with database.unit_of_work() as s:
+        store_snapshot(s, fetched, record)
+    with database.unit_of_work() as s:
+        newest = store_snapshot(s, corrected, changed).snapshot_id
+    with database.unit_of_work() as s:
+        again = store_snapshot(s, fetched, record)
+    assert not again.new_snapshot and not again.revisions
+    with database.session() as s:
+        assert s.scalars(select(Release)).one().current_snapshot_id == newest
+        assert [e.kind for e in s.scalars(select(Event).order_by(Event.id))] == [
+            "new_release", "revision"]
+    assert any("served an older version again" in r.getMessage() for r in caplog.records)
+
+
 def test_next_estimate_revises_previous_release(database, advance, second):
     with database.unit_of_work() as s:
         store_snapshot(s, *advance)
