@@ -21,6 +21,7 @@ any of them without paying for it::
      |    +-- InvalidTarget (ValueError)   a subscription target or kind is unusable
      |    |    +-- AppriseMissing             an Apprise URL, but the apprise extra is absent
      |    |    +-- DuplicateSubscription      the same live subscription exists already
+     |    |    +-- TargetInside               the name resolved inside when connecting
      |    +-- SendError                    one delivery attempt failed; ``reason`` says why
      |         +-- TransientSendError         worth retrying (``retry_after`` seconds)
      |         +-- PermanentSendError         retrying cannot help: the row goes dead

@@ -32,6 +32,11 @@ class AppriseMissing(InvalidTarget):
     how to install it."""
 
 
+class TargetInside(InvalidTarget):
+    """The target's name resolved, at connect time, to an address the policy refuses (a
+    name that changed its answer after the check: DNS rebinding)."""
+
+
 class DuplicateSubscription(InvalidTarget):
     """The same live subscription exists already (it would send every alert twice);
     ``existing`` is it."""

@@ -18,8 +18,7 @@ import httpx
 
 from db.http_headers import parse_retry_after
 from notifier.channels.connections import sender_loop
-from notifier.channels.netbackend import TargetInside
-from notifier.errors import PermanentSendError, TransientSendError
+from notifier.errors import PermanentSendError, TargetInside, TransientSendError
 from notifier.render.formatting import one_line
 from notifier.settings import DeliveryContext
 from notifier.validate import mask_url

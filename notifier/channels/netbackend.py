@@ -23,7 +23,7 @@ from typing import Any
 import httpcore
 
 from notifier import targets
-from notifier.errors import InvalidTarget
+from notifier.errors import TargetInside
 
 FLUSH_AT = 64 * 1024  # bytes written before they are sent without waiting for a read
 
@@ -133,10 +133,6 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
-
-
-class TargetInside(InvalidTarget):
-    """The target's name resolved, at connect time, to an address the policy refuses."""
 
 
 class CheckedBackend(httpcore.AsyncNetworkBackend):

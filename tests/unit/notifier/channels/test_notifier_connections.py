@@ -15,7 +15,8 @@ import pytest
 
 from notifier import targets
 from notifier.channels.http_post import REPLY_READ_LIMIT, post
-from notifier.channels.netbackend import AsyncioBackend, CheckedBackend, TargetInside
+from notifier.channels.netbackend import AsyncioBackend, CheckedBackend
+from notifier.errors import TargetInside
 
 
 @dataclass
