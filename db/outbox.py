@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from db.dialect import insert_ignoring_duplicates, notify_outbox, rowcount
 from db.models import Event, OutboxRow, SubscriptionRow
-from db.records import DeliveryRecord
+from db.records import DeadAlert, DeliveryRecord
 from db.types import utcnow
 
 PENDING, SENDING, SENT, DEAD = "pending", "sending", "sent", "dead"
@@ -153,6 +153,20 @@ def mark_dead(session: Session | Connection, outbox_ids: list[int] | Mapping[int
               error: str) -> list[int]:
     return _mark(session, outbox_ids,
                  {"status": DEAD, "lease_until": None, "last_error": error})
+
+
+def mark_dead_reported(conn: Connection, outbox_ids: Mapping[int, int], error: str,
+                       alert: DeadAlert) -> list[int]:
+    """:func:`mark_dead`, plus one ``delivery_dead`` event for the operator (``status``)
+    in the same transaction, when the rows were still this sender's."""
+    from db.events import append_dead_alert
+
+    done = mark_dead(conn, outbox_ids, error)
+    if done:
+        with Session(bind=conn) as session:
+            append_dead_alert(session, alert)
+            session.flush()
+    return done
 
 
 def renew_leases(session: Session | Connection, held: Mapping[int, int],

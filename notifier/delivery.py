@@ -25,10 +25,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session as OrmSession
 
-from db.events import append_dead_alert, event_record
-from db.outbox import Lease, lease_due, mark_dead, mark_retry, mark_sent, renew_leases
+from db.events import event_record
+from db.outbox import (
+    Lease,
+    lease_due,
+    mark_dead_reported,
+    mark_retry,
+    mark_sent,
+    renew_leases,
+)
 from db.records import DeadAlert, EventRecord, Subscription
 from db.session import Database, Session
 from db.types import utcnow
@@ -193,11 +199,8 @@ def _record(database: Database, outcomes: list[Outcome], policy: DeliveryPolicy,
             else:
                 give_up = policy.gives_up(job, error, now)
                 if give_up:
-                    done = mark_dead(conn, job.held, error.reason)
-                    if done:
-                        with OrmSession(bind=conn) as session:
-                            append_dead_alert(session, _dead_alert(job, error, now))
-                            session.flush()
+                    done = mark_dead_reported(conn, job.held, error.reason,
+                                              _dead_alert(job, error, now))
                 else:
                     retry_after = error.retry_after if isinstance(error, TransientSendError) \
                         else None
