@@ -259,6 +259,9 @@ def subscribe_import(app: App, path: str) -> None:
         with app.db.unit_of_work() as session:  # one transaction: all or nothing
             for number, entry in enumerate(entries, 1):
                 try:
+                    channel = get_channel(str(entry["kind"]))  # where it points, as in add
+                    channel.check_destination(channel.validate_target(str(entry["target"])),
+                                              app.config.delivery.allow_private_targets)
                     sub = add_subscription(
                         session, str(entry["kind"]), str(entry["target"]),
                         name=entry.get("name"), filter=_filter_of(entry),

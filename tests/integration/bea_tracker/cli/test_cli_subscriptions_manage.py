@@ -173,3 +173,21 @@ def test_import_is_all_or_nothing(cli, tmp_path, document, needle):
     assert result.exit_code == 2 and needle in result.stderr
     assert len([line for line in result.stderr.splitlines() if line.startswith("error:")]) == 1
     assert listed(cli) == []
+
+
+def test_import_refuses_targets_inside_as_add_does(cli, write_config, tmp_path):
+    """A file cannot slip in what ``subscribe add`` refuses: a webhook aimed at the cloud
+    metadata address is refused at import (private targets not allowed), nothing imported."""
+    strict = write_config({"database": {"url": f"sqlite:///{tmp_path / 'strict.db'}"},
+                           "delivery": {"allow_private_targets": False}}, name="strict.yaml")
+    path = tmp_path / "inside.yaml"
+    path.write_text(yaml.safe_dump({"subscriptions": [
+        {"kind": "email", "target": "ok@example.org"},
+        {"kind": "webhook", "target": "http://169.254.169.254/latest/meta-data/"}]}))
+    added = cli("subscribe", "add", "--webhook", "http://169.254.169.254/latest/meta-data/",
+                config=strict)
+    imported = cli("subscribe", "import", str(path), config=strict)
+    assert added.exit_code == 2
+    assert imported.exit_code == 2 and "entry 2: " in imported.stderr
+    assert "nothing imported" in imported.stderr
+    assert listed(cli, strict) == []
