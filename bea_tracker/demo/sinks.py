@@ -233,7 +233,8 @@ class SmtpSink(Service):
 @dataclass(frozen=True)
 class HookCall:
     """One request received: ``name`` is the last part of ``/hooks/<name>``; ``status``
-    is what the sink answered; ``json`` is None if the body was not JSON."""
+    is what the sink answered; ``json`` is None if the body was not JSON; calls with the
+    same ``client_port`` came on one connection."""
 
     method: str
     path: str
@@ -243,6 +244,7 @@ class HookCall:
     json: Any
     received_at: datetime
     status: int
+    client_port: int = 0  # the sender's port: calls on one kept-alive connection share it
 
 
 @dataclass
@@ -307,6 +309,7 @@ class _HookHandler(BaseHTTPRequestHandler):
         self.server.sink._inbox.add(HookCall(
             self.command, path, name, {k.lower(): v for k, v in self.headers.items()},
             body, _json_or_none(body), datetime.now(timezone.utc), answer.status,
+            self.client_address[1],
         ))
         self.send_response(answer.status)
         for header, value in answer.headers:
