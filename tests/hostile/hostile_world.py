@@ -32,6 +32,8 @@ from db.models import Event, PollLog, Release, Snapshot
 from db.session import Database
 from tests.support.paths import ROOT
 
+MEMPROBE = Path(__file__).with_name("memprobe")
+
 RUN_BOUND = 60.0  # seconds: an upper bound for one command, never a speed expectation
 
 Answer = Callable[[BaseHTTPRequestHandler], None]
@@ -234,7 +236,11 @@ class World:
         """``python -m bea_tracker --config CFG ARGS`` in a child; its exit, output and
         peak resident memory (getrusage of exactly that child)."""
         child_env = {k: v for k, v in os.environ.items() if k != "BEA_TRACKER_CONFIG"}
-        child_env["PYTHONPATH"] = str(ROOT)
+        peak = self.workdir / "peak-rss-kb.txt"
+        peak.unlink(missing_ok=True)
+        # memprobe/sitecustomize.py writes the child's own peak (VmHWM) there at exit
+        child_env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(MEMPROBE)])
+        child_env["BEA_TRACKER_TEST_HWM_FILE"] = str(peak)
         child_env.update(env or {})
         out, err = self.workdir / "stdout.txt", self.workdir / "stderr.txt"
         started = time.monotonic()
@@ -243,7 +249,10 @@ class World:
                 [sys.executable, "-m", "bea_tracker", "--config", str(self.config), *args],
                 stdout=stdout, stderr=stderr, cwd=self.workdir, env=child_env)
             code, rusage = _wait4(proc, RUN_BOUND)
-        return Run(code, out.read_text(), err.read_text(), rusage.ru_maxrss / 1024,
+        # without the report (a child that left by os._exit), rusage: an upper bound that
+        # includes the parent's size inherited at exec, so it can only fail, never pass
+        peak_kb = int(peak.read_text()) if peak.exists() else rusage.ru_maxrss
+        return Run(code, out.read_text(), err.read_text(), peak_kb / 1024,
                    time.monotonic() - started)
 
     def cli(self, *args: str) -> Any:

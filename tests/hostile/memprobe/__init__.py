@@ -1,0 +1,1 @@
+"""Not a test package: a folder put on the hostile suite's child processes' PYTHONPATH."""
