@@ -115,28 +115,31 @@ ContextFactory = Callable[[str], DeliveryContext]
 
 
 def _claim(database: Database, now: datetime, policy: DeliveryPolicy,
-           limit: int, since: datetime) -> list[Job]:
+           limit: int, since: datetime,
+           events: dict[int, EventRecord | None] | None = None) -> list[Job]:
     """Lease at most ``limit`` rows (the free send slots): each starts at once, so none
     waits out its lease in a queue, and several daemons sharing the outbox each take a
-    share instead of one of them holding hundreds of rows."""
+    share instead of one of them holding hundreds of rows. ``events`` caches event records
+    across the claims of one cycle (the log is append-only: a record read once is read)."""
     ends = time.monotonic() + policy.lease
     with database.unit_of_work() as session:
         leases = lease_due(session, now, timedelta(seconds=policy.lease), limit=limit,
                            since=since)
-        jobs = _jobs(session, leases)
+        jobs = _jobs(session, leases, {} if events is None else events)
     for job in jobs:
         job.lease_ends = ends
     return jobs
 
 
-def _jobs(session: Session, leases: list[Lease]) -> list[Job]:
-    """Group leases into sends; each event and subscription is loaded once per batch
-    (a release alerted to 1,000 subscribers is rendered from one record)."""
+def _jobs(session: Session, leases: list[Lease],
+          events: dict[int, EventRecord | None]) -> list[Job]:
+    """Group leases into sends; each subscription is loaded once per batch and each event
+    once per ``events`` cache (a release alerted to 1,000 subscribers is rendered from one
+    record)."""
     jobs: dict[tuple[int, int], Job] = {}
     subs: dict[int, Subscription | None] = {
         s.id: s for s in get_subscriptions(session, {lease.subscription_id for lease in leases})
     }
-    events: dict[int, EventRecord | None] = {}
     for lease in leases:
         if lease.event_id not in events:
             events[lease.event_id] = event_record(session, lease.event_id)
@@ -192,22 +195,29 @@ def _record(database: Database, outcomes: list[Outcome], policy: DeliveryPolicy,
     marked = _Marked()
     # a plain connection, not an ORM session: this runs for every send and must be cheap
     with database.engine.begin() as conn:
+        sent = [job for job, error in outcomes if error is None]
+        # every sent row in one UPDATE (a batch of 100 sends is one statement, not 100)
+        sent_ids = set(mark_sent(conn, {i: a for job in sent for i, a in job.held.items()},
+                                 now)) if sent else set()
+        for job in sent:
+            done = sorted(sent_ids.intersection(job.held))
+            marked.sent.append((job, done))
+            if len(done) < len(job.held):
+                marked.lost.append(job)
         for job, error in outcomes:
             if error is None:
-                done = mark_sent(conn, job.held, now)
-                marked.sent.append((job, done))
+                continue
+            give_up = policy.gives_up(job, error, now)
+            if give_up:
+                done = mark_dead_reported(conn, job.held, error.reason,
+                                          _dead_alert(job, error, now))
             else:
-                give_up = policy.gives_up(job, error, now)
-                if give_up:
-                    done = mark_dead_reported(conn, job.held, error.reason,
-                                              _dead_alert(job, error, now))
-                else:
-                    retry_after = error.retry_after if isinstance(error, TransientSendError) \
-                        else None
-                    delay = policy.retry_delay(job.attempts, retry_after)
-                    done = mark_retry(conn, job.held, error.reason,
-                                      now + timedelta(seconds=delay))
-                marked.failed.append((job, error, give_up, done))
+                retry_after = error.retry_after if isinstance(error, TransientSendError) \
+                    else None
+                delay = policy.retry_delay(job.attempts, retry_after)
+                done = mark_retry(conn, job.held, error.reason,
+                                  now + timedelta(seconds=delay))
+            marked.failed.append((job, error, give_up, done))
             if len(done) < len(job.held):
                 marked.lost.append(job)
     for job, done in marked.sent:
@@ -372,6 +382,7 @@ async def deliver_due(
         outcomes.put_nowait((job, error))
 
     started = now or utcnow()
+    event_cache: dict[int, EventRecord | None] = {}
     in_flight: set[asyncio.Task] = set()
     refill_at = max(1, policy.concurrency // 2)  # claim in batches, not after every send
     claiming, claimed = True, False
@@ -384,7 +395,7 @@ async def deliver_due(
                         await asyncio.to_thread(refill)
                     claim_at = now or utcnow()
                     jobs = await asyncio.to_thread(_claim, database, claim_at, policy, free,
-                                                   started)
+                                                   started, event_cache)
                 except DBAPIError as exc:
                     if not claimed:
                         raise  # nothing claimed yet: the cycle fails as a whole
