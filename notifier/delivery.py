@@ -49,6 +49,7 @@ logger = logging.getLogger(__name__)
 DEADLINE_GRACE = 5.0  # seconds past a send's deadline before the loop stops waiting for it
 MARK_RETRY_FIRST = 0.25  # seconds before a failed write of outcomes is tried again (doubling)
 MARK_RETRY_MAX = 5.0
+GROUP_COMMIT = 0.005  # seconds the writer waits after a first outcome for others to join it
 
 
 @dataclass(frozen=True)
@@ -188,8 +189,8 @@ class _Marked:
 def _record(database: Database, outcomes: list[Outcome], policy: DeliveryPolicy,
             summary: DeliverySummary) -> None:
     """Mark finished sends in one transaction (group commit: the writer takes whatever
-    finished while it was busy, so under load marks batch up and when idle each is written
-    at once; nothing waits to form a batch). Only rows this sender still holds are marked;
+    finished while it was busy, and waits GROUP_COMMIT, 5 ms, after a first outcome for
+    others finishing with it). Only rows this sender still holds are marked;
     the summary counts what committed. Raises DBAPIError when the write fails."""
     now = utcnow()
     marked = _Marked()
@@ -258,6 +259,8 @@ async def _write_outcomes(database: Database, queue: asyncio.Queue, policy: Deli
                 return
             item = await queue.get()
             backlog, closing = ([], True) if item is None else ([item], False)
+            if not closing:
+                await asyncio.sleep(GROUP_COMMIT)  # sends finishing together: one commit
         elif closing:
             await asyncio.sleep(delay)
         else:
@@ -270,12 +273,7 @@ async def _write_outcomes(database: Database, queue: asyncio.Queue, policy: Deli
                     backlog.append(item)
             except TimeoutError:
                 pass
-        while not queue.empty():
-            item = queue.get_nowait()
-            if item is None:
-                closing = True
-            else:
-                backlog.append(item)
+        closing = _drain(queue, backlog) or closing
         backlog = _within_lease(backlog, held)
         if not backlog:
             continue
@@ -291,6 +289,18 @@ async def _write_outcomes(database: Database, queue: asyncio.Queue, policy: Deli
         for job, _ in backlog:
             held.pop(job.send_id, None)
         backlog, delay = [], MARK_RETRY_FIRST
+
+
+def _drain(queue: asyncio.Queue, backlog: list[Outcome]) -> bool:
+    """Move every outcome waiting in ``queue`` to ``backlog``; True if the end mark came."""
+    closing = False
+    while not queue.empty():
+        item = queue.get_nowait()
+        if item is None:
+            closing = True
+        else:
+            backlog.append(item)
+    return closing
 
 
 def _within_lease(backlog: list[Outcome], held: dict[int, Job]) -> list[Outcome]:
