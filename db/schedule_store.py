@@ -145,25 +145,11 @@ def _note_postponed(session: Session, schedule: ScheduleRecord,
         when = row.starts_at
         if item is None or when is None or when <= now:
             continue
-        row.starts_at = None
-        row.note = fit(f"postponed: was scheduled for {when.isoformat()}; {item.note}",
-                       ScheduleRow.note)
-        row.updated_at = now
         update.postponed += 1
-        session.flush()
-        name = f"{row.title}, {row.period}" if row.period else row.title
-        event_id = append_event(
-            session, EVENT_SCHEDULE_CHANGE,
-            f"{EVENT_SCHEDULE_CHANGE}:{row.id}:postponed:{when.isoformat()}",
-            schedule_event_id=row.id, baseline=quiet,
-            payload={"change": "postponed", "starts_at": None,
-                     "previous_starts_at": when.isoformat(),
-                     "message": f"{name}: postponed, to be rescheduled (it was scheduled "
-                                f"for {_said(when)}; BEA's schedule says {item.note!r})"},
-        )
-        if event_id:
-            update.event_ids.append(event_id)
-        logger.info("schedule: %s postponed (was %s)", name, when.isoformat())
+        _unschedule(session, row, when, now, quiet, update, "postponed",
+                    f"postponed: was scheduled for {when.isoformat()}; {item.note}",
+                    f"postponed, to be rescheduled (it was scheduled for {_said(when)}; "
+                    f"BEA's schedule says {item.note!r})")
     return set(marked)
 
 
@@ -180,26 +166,32 @@ def _note_cancelled(session: Session, schedule: ScheduleRecord,
         when = row.starts_at
         if key in seen or when is None or when <= now or not first <= when <= last:
             continue
-        row.starts_at = None
-        row.note = fit(f"cancelled: was scheduled for {when.isoformat()}",
-                       ScheduleRow.note)
-        row.updated_at = now
         update.cancelled += 1
-        session.flush()
-        name = f"{row.title}, {row.period}" if row.period else row.title
-        said = _said(when)
-        event_id = append_event(
-            session, EVENT_SCHEDULE_CHANGE,
-            f"{EVENT_SCHEDULE_CHANGE}:{row.id}:cancelled:{when.isoformat()}",
-            schedule_event_id=row.id, baseline=quiet,
-            payload={"change": "cancelled", "starts_at": None,
-                     "previous_starts_at": when.isoformat(),
-                     "message": f"{name}: cancelled (it was scheduled for {said}; "
-                                "BEA's schedule no longer lists it)"},
-        )
-        if event_id:
-            update.event_ids.append(event_id)
-        logger.info("schedule: %s cancelled (was %s)", name, when.isoformat())
+        _unschedule(session, row, when, now, quiet, update, "cancelled",
+                    f"cancelled: was scheduled for {when.isoformat()}",
+                    f"cancelled (it was scheduled for {_said(when)}; BEA's schedule no "
+                    "longer lists it)")
+
+
+def _unschedule(session: Session, row: ScheduleRow, when: datetime, now: datetime,
+                quiet: bool, update: ScheduleUpdate, change: str, note: str,
+                said: str) -> None:
+    """Clear a future release's time (no burst for it) and write one schedule_change."""
+    row.starts_at = None
+    row.note = fit(note, ScheduleRow.note)
+    row.updated_at = now
+    session.flush()
+    name = f"{row.title}, {row.period}" if row.period else row.title
+    event_id = append_event(
+        session, EVENT_SCHEDULE_CHANGE,
+        f"{EVENT_SCHEDULE_CHANGE}:{row.id}:{change}:{when.isoformat()}",
+        schedule_event_id=row.id, baseline=quiet,
+        payload={"change": change, "starts_at": None, "previous_starts_at": when.isoformat(),
+                 "message": f"{name}: {said}"},
+    )
+    if event_id:
+        update.event_ids.append(event_id)
+    logger.info("schedule: %s %s (was %s)", name, change, when.isoformat())
 
 
 def upcoming_events(

@@ -103,7 +103,17 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         return None
 
 
-class AsyncioBackend(httpcore.AsyncNetworkBackend):
+class TcpOnlyBackend(httpcore.AsyncNetworkBackend):
+    """Senders speak TCP only."""
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("senders never connect to a unix socket")
+
+
+class AsyncioBackend(TcpOnlyBackend):
     """Connect with ``asyncio.open_connection`` (TCP_NODELAY is asyncio's default)."""
 
     async def connect_tcp(
@@ -125,17 +135,12 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
                 sock.setsockopt(*option)
         return AsyncioStream(reader, writer)
 
-    async def connect_unix_socket(
-        self, path: str, timeout: float | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        raise httpcore.ConnectError("senders never connect to a unix socket")
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
 
 
-class CheckedBackend(httpcore.AsyncNetworkBackend):
+class CheckedBackend(TcpOnlyBackend):
     """Resolve, check every address, connect to a checked one (never re-resolved)."""
 
     def __init__(self, inner: httpcore.AsyncNetworkBackend, allow_private: bool) -> None:
@@ -173,11 +178,6 @@ class CheckedBackend(httpcore.AsyncNetworkBackend):
         assert failure is not None
         raise failure
 
-    async def connect_unix_socket(
-        self, path: str, timeout: float | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        raise httpcore.ConnectError("senders never connect to a unix socket")
 
     async def sleep(self, seconds: float) -> None:
         await self._inner.sleep(seconds)
